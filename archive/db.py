@@ -1,0 +1,245 @@
+"""The archive database: one SQLite file, opened through sqlite-utils.
+
+Table and column names are a contract: users query them directly (see README, "The database").
+Every function takes a ``sqlite_utils.Database`` so the CLI, the pipelines and the tests share them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import sqlite_utils
+
+DB_NAME = "archive.db"
+
+REPORT_COLUMNS = {
+    "id": int,
+    "url": str,
+    "portal": str,
+    "region": str,
+    "title": str,
+    "agency": str,
+    "report_year": int,
+    "publish_date": str,
+    "source": str,
+    "index_no": str,
+    "doc_no": str,
+    "text": str,
+    "text_sha1": str,
+    "chars": int,
+    "text_status": str,
+    "version": int,
+    "is_latest": int,
+    "fetched_at": str,
+    "last_seen_at": str,
+    "crawl_id": int,
+    "warc_file": str,
+    "warc_offset": int,
+    "warc_length": int,
+    "extractor": str,
+    "found_on": str,
+    "link_text": str,
+}
+
+CAPTURE_COLUMNS = {
+    "id": int,
+    "crawl_id": int,
+    "portal": str,
+    "url": str,
+    "method": str,
+    "request_type": str,
+    "status": int,
+    "mime": str,
+    "bytes": int,
+    "payload_digest": str,
+    "etag": str,
+    "last_modified": str,
+    "fetched_at": str,
+    "warc_file": str,
+    "warc_offset": int,
+    "warc_length": int,
+    "warc_type": str,
+    "browser": int,
+    "error": str,
+}
+
+CRAWL_COLUMNS = {
+    "id": int,
+    "mode": str,
+    "portals": str,
+    "started_at": str,
+    "finished_at": str,
+    "pages_fetched": int,
+    "bytes_fetched": int,
+    "reports_found": int,
+    "reports_new": int,
+    "reports_changed": int,
+    "errors": int,
+    "error_counts": str,
+    "exit_code": int,
+    "status": str,
+}
+
+ATTACHMENT_COLUMNS = {
+    "id": int,
+    "report_id": int,
+    "url": str,
+    "filename": str,
+    "mime": str,
+    "text": str,
+    "text_status": str,
+    "chars": int,
+    "fetched_at": str,
+    "warc_file": str,
+    "warc_offset": int,
+    "warc_length": int,
+}
+
+PORTAL_COLUMNS = {
+    "id": str,
+    "name": str,
+    "region": str,
+    "level": str,
+    "start_urls": str,
+    "hosts": str,
+}
+
+LISTING_COLUMNS = {
+    "url": str,
+    "portal": str,
+    "first_seen_at": str,
+    "last_fetched_at": str,
+    "reports_linked": int,
+}
+
+
+def utcnow() -> str:
+    """ISO 8601 UTC timestamp, second precision, with a Z: the format of every *_at column."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def open_db(data_dir: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) ``DATA_DIR/archive.db`` with the schema in place."""
+    path = Path(data_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path / DB_NAME)
+    db.enable_wal()
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create missing tables, columns and indexes; a no-op on an up-to-date database."""
+    _table(db, "crawls", CRAWL_COLUMNS, pk="id")
+    _table(db, "portals", PORTAL_COLUMNS, pk="id")
+    _table(db, "reports", REPORT_COLUMNS, pk="id", foreign_keys=[("crawl_id", "crawls", "id")])
+    _table(db, "captures", CAPTURE_COLUMNS, pk="id", foreign_keys=[("crawl_id", "crawls", "id")])
+    _table(db, "attachments", ATTACHMENT_COLUMNS, pk="id", foreign_keys=[("report_id", "reports", "id")])
+    _table(db, "listings", LISTING_COLUMNS, pk="url")
+    db["reports"].create_index(["url", "version"], unique=True, if_not_exists=True)
+    db["reports"].create_index(["portal", "report_year"], if_not_exists=True)
+    db["captures"].create_index(["url", "fetched_at"], if_not_exists=True)
+    db["attachments"].create_index(["report_id", "url"], unique=True, if_not_exists=True)
+
+
+def _table(db, name, columns, pk, foreign_keys=None):
+    table = db[name]
+    if not table.exists():
+        table.create(columns, pk=pk, foreign_keys=foreign_keys or [])
+        return
+    missing = {col: kind for col, kind in columns.items() if col not in table.columns_dict}
+    for col, kind in missing.items():
+        table.add_column(col, kind)
+
+
+# -- crawls -----------------------------------------------------------------------------------
+
+
+def start_crawl(db: sqlite_utils.Database, mode: str, portals: list[str]) -> int:
+    """Insert a ``crawls`` row for a run that is starting and return its id."""
+    row = {"mode": mode, "portals": json.dumps(portals, ensure_ascii=False), "started_at": utcnow(), "status": "running"}
+    return db["crawls"].insert(row).last_pk
+
+
+def finish_crawl(db: sqlite_utils.Database, crawl_id: int, exit_code: int, **counts) -> None:
+    """Close a ``crawls`` row with its counts and exit code."""
+    if "error_counts" in counts and not isinstance(counts["error_counts"], str):
+        counts["error_counts"] = json.dumps(counts["error_counts"], ensure_ascii=False, sort_keys=True)
+    status = {0: "ok", 1: "finished with errors"}.get(exit_code, "failed")
+    db["crawls"].update(crawl_id, {"finished_at": utcnow(), "exit_code": exit_code, "status": status, **counts})
+
+
+# -- portals ----------------------------------------------------------------------------------
+
+
+def save_portals(db: sqlite_utils.Database, portals: list[dict]) -> None:
+    """Insert or update portal rows (registry entries); list values are stored as JSON."""
+    rows = [{k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+             for k, v in p.items() if k in PORTAL_COLUMNS} for p in portals]
+    db["portals"].upsert_all(rows, pk="id")
+
+
+# -- captures ---------------------------------------------------------------------------------
+
+
+def record_capture(db: sqlite_utils.Database, **fields) -> int:
+    """Insert one ``captures`` row (an HTTP exchange, or a failed attempt with ``error`` set)."""
+    fields.setdefault("fetched_at", utcnow())
+    return db["captures"].insert(fields).last_pk
+
+
+def latest_capture(db: sqlite_utils.Database, url: str) -> dict | None:
+    """The newest successful capture of ``url`` (status < 400), or None."""
+    rows = db.query(
+        "select * from captures where url = ? and status between 200 and 399 and warc_file is not null "
+        "order by fetched_at desc, id desc limit 1",
+        [url],
+    )
+    return next(iter(rows), None)
+
+
+# -- reports ----------------------------------------------------------------------------------
+
+
+def latest_report(db: sqlite_utils.Database, url: str) -> dict | None:
+    rows = db.query("select * from reports where url = ? and is_latest = 1 limit 1", [url])
+    return next(iter(rows), None)
+
+
+def save_report(db: sqlite_utils.Database, report: dict) -> tuple[int, str]:
+    """Store a report version; return ``(id, outcome)`` with outcome ``new``, ``changed`` or ``unchanged``.
+
+    Same URL and same text: the existing row only gets ``last_seen_at`` updated, so re-running a crawl
+    adds no rows. Changed text: a new version row becomes ``is_latest`` and the old one is kept.
+    """
+    now = report.get("fetched_at") or utcnow()
+    current = latest_report(db, report["url"])
+    if current and current["text_sha1"] == report["text_sha1"]:
+        db["reports"].update(current["id"], {"last_seen_at": now})
+        return current["id"], "unchanged"
+    row = {**report, "fetched_at": now, "last_seen_at": now, "is_latest": 1}
+    row["version"] = (current["version"] + 1) if current else 1
+    with db.conn:
+        if current:
+            db["reports"].update(current["id"], {"is_latest": 0})
+        report_id = db["reports"].insert(row).last_pk
+    return report_id, "changed" if current else "new"
+
+
+def save_attachment(db: sqlite_utils.Database, attachment: dict) -> int:
+    """Insert or replace the attachment ``(report_id, url)``."""
+    return db["attachments"].upsert(attachment, pk=("report_id", "url")).last_pk
+
+
+def remember_listing(db: sqlite_utils.Database, url: str, portal: str, reports_linked: int) -> None:
+    """Remember a report-column listing page so the nightly crawl can revisit it."""
+    now = utcnow()
+    existing = db["listings"].count_where("url = ?", [url])
+    if existing:
+        db["listings"].update(url, {"last_fetched_at": now, "reports_linked": reports_linked})
+    else:
+        db["listings"].insert(
+            {"url": url, "portal": portal, "first_seen_at": now, "last_fetched_at": now, "reports_linked": reports_linked}
+        )

@@ -1,0 +1,82 @@
+"""One crawl's handle on the archive: the database, the WARC writer and the ``crawls`` row.
+
+Scrapy components (the capture middleware, the pipelines, the spider) share it through
+``ArchiveSession.of(crawler)``; the first caller opens it, and it closes itself when the spider closes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from scrapy import signals
+
+from archive import db as archive_db
+from archive.warc import WarcWriter
+
+
+class ArchiveSession:
+    def __init__(self, data_dir, mode="scrapy", warc_max_size=1_000_000_000, warc_prefix="govarchive",
+                 software="govarchive"):
+        self.data_dir = Path(data_dir)
+        self.db = archive_db.open_db(self.data_dir)
+        self.crawl_id = archive_db.start_crawl(self.db, mode, [])
+        self.warc = WarcWriter(
+            self.data_dir / "warc",
+            prefix=f"{warc_prefix}-{self.crawl_id:05d}",
+            max_size=warc_max_size,
+            warcinfo={"software": software, "format": "WARC File Format 1.1", "crawl-id": str(self.crawl_id),
+                      "mode": mode},
+        )
+        self.counts = {"reports_found": 0, "reports_new": 0, "reports_changed": 0}
+        self.closed = False
+
+    @classmethod
+    def of(cls, crawler) -> "ArchiveSession":
+        """The crawler's session, opened on first use."""
+        session = getattr(crawler, "govarchive_session", None)
+        if session is None:
+            settings = crawler.settings
+            session = cls(
+                settings.get("GOVARCHIVE_DATA_DIR"),
+                mode=settings.get("GOVARCHIVE_MODE", "scrapy"),
+                warc_max_size=settings.getint("WARC_MAX_SIZE"),
+                warc_prefix=settings.get("WARC_PREFIX"),
+                software=settings.get("USER_AGENT"),
+            )
+            crawler.govarchive_session = session
+            crawler.signals.connect(session.spider_closed, signal=signals.spider_closed)
+        return session
+
+    def register_portals(self, portals) -> None:
+        """Record which portals this crawl covers, in ``crawls.portals`` and the ``portals`` table."""
+        portals = list(portals)
+        archive_db.save_portals(self.db, [p.to_dict() for p in portals])
+        self.db["crawls"].update(self.crawl_id, {"portals": json.dumps([p.id for p in portals])})
+
+    def relative(self, path) -> str:
+        """A path relative to the data directory, as stored in the database."""
+        return str(Path(path).relative_to(self.data_dir))
+
+    def spider_closed(self, spider, reason):
+        stats = spider.crawler.stats
+        errors = {k.removeprefix("govarchive/errors/"): v for k, v in stats.get_stats().items()
+                  if k.startswith("govarchive/errors/")}
+        exit_code = 0 if not errors and reason == "finished" else 1
+        self.close(exit_code, reason=reason, errors=errors,
+                   pages_fetched=stats.get_value("govarchive/pages_fetched", 0),
+                   bytes_fetched=stats.get_value("govarchive/bytes_fetched", 0))
+
+    def close(self, exit_code, reason="finished", errors=None, pages_fetched=0, bytes_fetched=0):
+        if self.closed:
+            return
+        self.closed = True
+        self.warc.close()
+        errors = errors or {}
+        archive_db.finish_crawl(
+            self.db, self.crawl_id, exit_code,
+            pages_fetched=pages_fetched, bytes_fetched=bytes_fetched,
+            errors=sum(errors.values()), error_counts=errors, **self.counts,
+        )
+        if reason != "finished":
+            self.db["crawls"].update(self.crawl_id, {"status": f"stopped: {reason}"})

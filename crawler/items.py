@@ -1,0 +1,31 @@
+"""What spiders hand to the pipelines.
+
+A spider yields a ``ReportCandidate`` for each page that looks like an annual report; the pipelines decide
+whether it is one (pipelines/classify.py), clean it (pipelines/clean.py) and store it (pipelines/store.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ReportCandidate:
+    url: str
+    portal: str
+    body: bytes
+    """The page as served, after content decoding (gzip removed), before charset decoding."""
+    content_type: str = ""
+    """The Content-Type response header, which may carry (or misstate) the charset."""
+    region: str = ""
+    fetched_at: str = ""
+    crawl_id: int | None = None
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_length: int | None = None
+    found_on: str = ""
+    """The listing page that linked to this one."""
+    link_text: str = ""
+    """The anchor text of that link, often the report's full title."""
+    extracted: dict = field(default_factory=dict)
+    """Filled by the pipelines: title, text, metadata."""

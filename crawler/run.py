@@ -1,0 +1,42 @@
+"""Run one crawl of some portals into a data directory, in this process (Twisted runs once per process)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from spiders.portal import PortalSpider
+
+# Exit codes of the crawl commands (cron and scripts rely on them).
+EXIT_OK = 0
+EXIT_FINISHED_WITH_ERRORS = 1
+EXIT_COULD_NOT_RUN = 2
+
+
+def crawl_settings(data_dir, mode: str, overrides: dict | None = None) -> Settings:
+    """The project settings with the data directory, mode and log file of this run."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    logs = Path(data_dir) / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    settings.setdict({
+        "GOVARCHIVE_DATA_DIR": str(data_dir),
+        "GOVARCHIVE_MODE": mode,
+        "LOG_FILE": str(logs / f"{mode}-{stamp}.log"),
+    }, priority="cmdline")
+    settings.setdict(overrides or {}, priority="cmdline")
+    return settings
+
+
+def run_crawl(portals, data_dir, mode: str, overrides: dict | None = None) -> dict:
+    """Crawl ``portals`` (registry Portal objects) and return the finished ``crawls`` row."""
+    process = CrawlerProcess(crawl_settings(data_dir, mode, overrides), install_root_handler=True)
+    crawler = process.create_crawler(PortalSpider)
+    process.crawl(crawler, portals=list(portals))
+    process.start()
+    session = crawler.govarchive_session
+    return session.db["crawls"].get(session.crawl_id)

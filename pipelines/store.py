@@ -1,0 +1,41 @@
+"""Store a classified report in the archive database (one row per version; see archive/db.save_report)."""
+
+from __future__ import annotations
+
+from archive.db import save_report
+from archive.session import ArchiveSession
+
+STORED_FIELDS = ("title", "agency", "report_year", "publish_date", "source", "index_no", "doc_no",
+                 "text", "text_sha1", "chars", "text_status", "extractor")
+
+
+class StorePipeline:
+    def __init__(self, session: ArchiveSession):
+        self.session = session
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(ArchiveSession.of(crawler))
+
+    def process_item(self, item):
+        row = report_row(item)
+        report_id, outcome = save_report(self.session.db, row)
+        item.extracted["report_id"] = report_id
+        item.extracted["outcome"] = outcome
+        self.session.counts["reports_found"] += 1
+        if outcome != "unchanged":
+            self.session.counts[f"reports_{outcome}"] += 1
+        return item
+
+
+def report_row(item) -> dict:
+    """The ``reports`` row for a candidate the pipelines have extracted and classified."""
+    extracted = item.extracted
+    row = {name: extracted.get(name) for name in STORED_FIELDS}
+    row.update(
+        url=item.url, portal=item.portal, region=item.region, fetched_at=item.fetched_at,
+        crawl_id=item.crawl_id, warc_file=item.warc_file, warc_offset=item.warc_offset,
+        warc_length=item.warc_length, found_on=item.found_on, link_text=item.link_text,
+    )
+    row["text_status"] = row["text_status"] or ("ok" if row["text"] else "empty")
+    return row

@@ -1,0 +1,144 @@
+"""The portal spider: a focused crawl from a portal's start pages to its annual reports.
+
+It follows first the links that point toward the report column (spiders/links.py), reads list pagination
+(下一页/尾页 links and TRS script pagers), and yields a ``ReportCandidate`` for every page that looks like a
+report. Whether it is one, and what it says, is the pipelines' job. Scope (hosts), page budget and focus are
+enforced for every request, redirects included, by crawler.middlewares.PortalScopeMiddleware.
+
+    scrapy crawl portal -a url=https://www.changde.gov.cn/zwgk/
+    scrapy crawl portal -a registry=crawler/portals.json -a only=changde,kaifu
+"""
+
+from __future__ import annotations
+
+import scrapy
+from scrapy.http import TextResponse
+from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
+
+from archive.db import remember_listing, utcnow
+from archive.session import ArchiveSession
+from crawler.items import ReportCandidate
+from crawler.registry import load_registry, portal_for_url
+from pipelines.classify import looks_like_report_link
+from spiders.links import is_pager_link, report_score, same_page, script_pages
+
+# Request types and their priorities (higher first): finish a list before wandering off.
+PRIORITY = {"next_page": 100, "seed": 40, "report": 30, "navigation": 10, "explore": 0}
+# Attachments (pdf, doc, xls …) are kept for the attachment pipeline; images, media and archives are not.
+SKIPPED_EXTENSIONS = [e for e in IGNORED_EXTENSIONS if e not in {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et"}]
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(self, portals=None, registry=None, url=None, only=None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if portals is None:
+            portals = _portals_from_arguments(registry, url, only)
+        self.portals = {p.id: p for p in portals}
+        self.listing_found = set()
+        self.link_extractor = LinkExtractor(deny_extensions=SKIPPED_EXTENSIONS, unique=True, strip=True)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.session = ArchiveSession.of(crawler)
+        spider.session.register_portals(spider.portals.values())
+        settings = crawler.settings
+        spider.max_depth = settings.getint("PORTAL_MAX_DEPTH")
+        spider.explore_depth = settings.getint("PORTAL_EXPLORE_DEPTH")
+        return spider
+
+    async def start(self):
+        for portal in self.portals.values():
+            if not portal.robots:
+                self.logger.warning("portal %s: robots.txt is ignored (registry override)", portal.id)
+            for url in portal.start_urls:
+                yield self.request(url, portal, "seed", depth=0)
+
+    def request(self, url, portal, request_type, depth, link_text="", found_on="", score=0):
+        meta = {"portal": portal.id, "request_type": request_type, "nav_depth": depth,
+                "link_text": link_text, "found_on": found_on, "score": score}
+        if not portal.robots:
+            meta["dont_obey_robotstxt"] = True
+        return scrapy.Request(url, callback=self.parse, meta=meta, priority=PRIORITY[request_type] + min(score, 60))
+
+    def parse(self, response):
+        portal = self.portals[response.meta["portal"]]
+        if not isinstance(response, TextResponse):
+            return
+        title = page_title(response)
+        if response.meta["request_type"] == "report" or looks_like_report_link(title, response.url):
+            yield self.candidate(response, portal)
+            return
+        yield from self.follow(response, portal, title)
+
+    def follow(self, response, portal, title):
+        """Requests for the report links, pager pages and promising navigation links of a page."""
+        meta = response.meta
+        links = [link for link in self.link_extractor.extract_links(response) if self.in_scope(link.url, portal)]
+        reports = [link for link in links if looks_like_report_link(link.text, link.url)]
+        for link in reports:
+            yield self.request(link.url, portal, "report", meta["nav_depth"], link.text, response.url)
+        is_listing = bool(reports) or meta["request_type"] == "next_page"
+        if reports:
+            self.listing_found.add(portal.id)
+            remember_listing(self.session.db, response.url, portal.id, len(reports))
+        if is_listing or meta["score"] > 0 or report_score(title, response.url) > 0:
+            yield from self.pages_of_list(response, portal, links)
+        depth = meta["nav_depth"] + 1
+        if depth > self.max_depth:
+            return
+        for link in links:
+            if link in reports or is_pager_link(link.text):
+                continue
+            score = report_score(link.text, link.url)
+            if score > 0:
+                yield self.request(link.url, portal, "navigation", depth, link.text, response.url, score)
+            elif depth <= self.explore_depth:
+                yield self.request(link.url, portal, "explore", depth, link.text, response.url)
+
+    def pages_of_list(self, response, portal, links):
+        """The other pages of the list on ``response``: script pagers first, then pager links."""
+        meta = response.meta
+        urls = script_pages(response.url, response.text)
+        urls += [link.url for link in links if is_pager_link(link.text)]
+        for url in dict.fromkeys(urls):
+            if not same_page(url, response.url):
+                yield self.request(url, portal, "next_page", meta["nav_depth"], "", response.url, meta["score"])
+
+    def in_scope(self, url, portal):
+        if portal.owns(url):
+            return True
+        self.crawler.stats.inc_value("govarchive/links_outside_portal")
+        return False
+
+    def candidate(self, response, portal):
+        warc = response.meta.get("warc") or {}
+        return ReportCandidate(
+            url=response.url, portal=portal.id, region=portal.region, body=response.body,
+            content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
+            fetched_at=warc.get("date") or utcnow(), crawl_id=self.session.crawl_id,
+            warc_file=warc.get("file"), warc_offset=warc.get("offset"), warc_length=warc.get("length"),
+            found_on=response.meta.get("found_on", ""), link_text=response.meta.get("link_text", ""),
+        )
+
+
+def page_title(response) -> str:
+    """The title a page gives itself: ArticleTitle meta, else <title>, else the first heading."""
+    for query in ('meta[name="ArticleTitle"]::attr(content)', "title::text", "h1 ::text"):
+        value = " ".join(response.css(query).getall()).strip()
+        if value:
+            return value
+    return ""
+
+
+def _portals_from_arguments(registry, url, only):
+    """Portals from ``-a`` arguments: ``url=`` (comma-separated), else the registry, filtered by ``only=``."""
+    known = load_registry(registry)
+    if url:
+        return [portal_for_url(u.strip(), known) for u in url.split(",") if u.strip()]
+    if only:
+        wanted = {i.strip() for i in only.split(",")}
+        return [p for p in known if p.id in wanted]
+    return known

@@ -1,0 +1,49 @@
+"""Shared fixtures: the sample portals, and an archive built by really crawling them with the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "fixtures" / "corpus"
+# Fast on loopback, same code paths: AutoThrottle stays on, it only starts from a shorter delay.
+TEST_SETTINGS = ["-s", "AUTOTHROTTLE_START_DELAY=0.05", "-s", "LOG_LEVEL=DEBUG"]
+
+
+def govarchive(*args, check=True, timeout=300) -> subprocess.CompletedProcess:
+    """Run the ``govarchive`` console script as a user would; return the finished process."""
+    command = [str(Path(sys.executable).with_name("govarchive")), *map(str, args)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    if check and result.returncode != 0:
+        raise AssertionError(f"{command} exited {result.returncode}\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def corpus_meta() -> dict[str, dict]:
+    return {p.name.removesuffix(".meta.json"): json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted(CORPUS.glob("*.meta.json"))}
+
+
+@pytest.fixture(scope="session")
+def sample_portals():
+    from tests.sampleportals import SamplePortals
+
+    with SamplePortals() as portals:
+        yield portals
+
+
+@pytest.fixture(scope="session")
+def crawled_archive(sample_portals, tmp_path_factory):
+    """A data directory after one ``govarchive crawl`` over every sample portal, and the command's output."""
+    data = tmp_path_factory.mktemp("archive")
+    registry = data / "sample-portals.json"
+    sample_portals.write_registry(registry)
+    result = govarchive("crawl", "--portals", registry, "--data", data, *TEST_SETTINGS)
+    return data, result
