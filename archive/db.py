@@ -80,6 +80,7 @@ CRAWL_COLUMNS = {
     "error_counts": str,
     "exit_code": int,
     "status": str,
+    "resumed_from": int,
 }
 
 ATTACHMENT_COLUMNS = {
@@ -115,9 +116,10 @@ LISTING_COLUMNS = {
 }
 
 
-def utcnow() -> str:
+def utcnow(days_ago: float = 0) -> str:
     """ISO 8601 UTC timestamp, second precision, with a Z: the format of every *_at column."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    moment = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days_ago)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def open_db(data_dir: str | Path) -> sqlite_utils.Database:
@@ -191,13 +193,41 @@ def record_capture(db: sqlite_utils.Database, **fields) -> int:
 
 
 def latest_capture(db: sqlite_utils.Database, url: str) -> dict | None:
-    """The newest successful capture of ``url`` (status < 400), or None."""
+    """The newest 2xx capture of ``url`` stored as a full response record (not a revisit), or None."""
     rows = db.query(
-        "select * from captures where url = ? and status between 200 and 399 and warc_file is not null "
-        "order by fetched_at desc, id desc limit 1",
+        "select * from captures where url = ? and status between 200 and 299 and warc_type = 'response' "
+        "order by id desc limit 1",
         [url],
     )
     return next(iter(rows), None)
+
+
+def interrupted_crawls(db: sqlite_utils.Database, mode: str, portals_json: str, before: int) -> list[int]:
+    """Ids of the runs of ``mode`` over the same portals that were killed since the last one that finished.
+
+    One run at a time holds a data directory (crawler/lock.py), so a ``running`` row older than ours is dead.
+    """
+    rows = db.execute(
+        "select id, status from crawls where mode = ? and portals = ? and id < ? order by id desc",
+        [mode, portals_json, before],
+    ).fetchall()
+    killed = []
+    for crawl_id, status in rows:
+        if status not in ("running", "interrupted"):
+            break
+        killed.append(crawl_id)
+    return killed
+
+
+def captures_of(db: sqlite_utils.Database, crawl_ids: list[int]) -> dict[str, dict]:
+    """url -> newest 2xx response capture made by these crawls."""
+    if not crawl_ids:
+        return {}
+    marks = ",".join("?" * len(crawl_ids))
+    rows = db.query(
+        f"select * from captures where crawl_id in ({marks}) and status between 200 and 299 "
+        "and warc_type = 'response' order by id", crawl_ids)
+    return {row["url"]: row for row in rows}
 
 
 # -- reports ----------------------------------------------------------------------------------
@@ -243,3 +273,15 @@ def remember_listing(db: sqlite_utils.Database, url: str, portal: str, reports_l
         db["listings"].insert(
             {"url": url, "portal": portal, "first_seen_at": now, "last_fetched_at": now, "reports_linked": reports_linked}
         )
+
+
+def known_listings(db: sqlite_utils.Database, portal: str) -> list[str]:
+    """The report-column listing pages found on a portal before, first found first."""
+    return [row["url"] for row in db.query(
+        "select url from listings where portal = ? order by first_seen_at, url", [portal])]
+
+
+def held_reports(db: sqlite_utils.Database, recheck_days: float) -> set[str]:
+    """URLs of reports held and checked within the last ``recheck_days`` days (no need to fetch them)."""
+    return {row["url"] for row in db.query(
+        "select url from reports where is_latest = 1 and last_seen_at > ?", [utcnow(days_ago=recheck_days)])}

@@ -28,7 +28,10 @@ class ArchiveSession:
             warcinfo={"software": software, "format": "WARC File Format 1.1", "crawl-id": str(self.crawl_id),
                       "mode": mode},
         )
+        self.mode = mode
         self.counts = {"reports_found": 0, "reports_new": 0, "reports_changed": 0}
+        self.resumable = {}
+        """url -> capture: pages an interrupted run of this backfill already fetched (archive/reuse.py)."""
         self.closed = False
 
     @classmethod
@@ -51,8 +54,20 @@ class ArchiveSession:
     def register_portals(self, portals) -> None:
         """Record which portals this crawl covers, in ``crawls.portals`` and the ``portals`` table."""
         portals = list(portals)
+        portals_json = json.dumps(sorted(p.id for p in portals))
         archive_db.save_portals(self.db, [p.to_dict() for p in portals])
-        self.db["crawls"].update(self.crawl_id, {"portals": json.dumps([p.id for p in portals])})
+        self.db["crawls"].update(self.crawl_id, {"portals": portals_json})
+        if self.mode == "backfill":
+            self.resume(archive_db.interrupted_crawls(self.db, self.mode, portals_json, self.crawl_id))
+
+    def resume(self, crawl_ids: list[int]) -> None:
+        """Take over what killed runs fetched: their pages are served from the archive, not downloaded."""
+        if not crawl_ids:
+            return
+        self.resumable = archive_db.captures_of(self.db, crawl_ids)
+        for crawl_id in crawl_ids:
+            self.db["crawls"].update(crawl_id, {"status": "interrupted"})
+        self.db["crawls"].update(self.crawl_id, {"resumed_from": min(crawl_ids)})
 
     def relative(self, path) -> str:
         """A path relative to the data directory, as stored in the database."""

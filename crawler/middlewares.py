@@ -6,7 +6,9 @@ import logging
 
 import scrapy.downloadermiddlewares.cookies as scrapy_cookies
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.httpobj import urlparse_cached
 from tldextract import TLDExtract
 
 logger = logging.getLogger(__name__)
@@ -18,6 +20,21 @@ scrapy_cookies._split_domain = TLDExtract(suffix_list_urls=(), include_psl_priva
 
 class OfflineCookiesMiddleware(CookiesMiddleware):
     """Scrapy's CookiesMiddleware, using tldextract's bundled Public Suffix List (see above)."""
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's RobotsTxtMiddleware, with robots.txt applied to every request that waited for it.
+
+    In Scrapy 2.19 the requests that wait for a host's robots.txt share one Deferred; only the first gets
+    the parser, the others get None and pass unchecked (a disallowed page requested early is fetched).
+    By the time the Deferred fires, the parser is stored: read it from there.
+    """
+
+    async def robot_parser(self, request):
+        parser = await super().robot_parser(request)
+        if parser is None:
+            parser = self._parsers.get(urlparse_cached(request).netloc)
+        return parser
 
 
 class PortalScopeMiddleware:

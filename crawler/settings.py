@@ -37,16 +37,23 @@ TELNETCONSOLE_ENABLED = False
 PORTAL_PAGE_BUDGET = 400  # pages fetched per portal, listing and navigation pages included
 PORTAL_MAX_DEPTH = 6  # navigation hops from a start URL; pagination of a listing does not count
 PORTAL_EXPLORE_DEPTH = 1  # links with no sign of the report column are followed only this close to a start URL
+NIGHTLY_RECHECK_DAYS = 7  # a nightly crawl re-checks (conditionally) reports last seen longer ago than this
 DEPTH_PRIORITY = 0
 
 # -- components --------------------------------------------------------------------------------------
 DOWNLOADER_MIDDLEWARES = {
+    # Replaced: in Scrapy 2.19 requests waiting together for robots.txt all but one go unchecked.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.SharedRobotsTxtMiddleware": 100,
     "crawler.middlewares.PortalScopeMiddleware": 60,
     # Replaced: Scrapy's cookie middleware would try to download the Public Suffix List offline.
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "crawler.middlewares.OfflineCookiesMiddleware": 700,
     # Before HttpCompressionMiddleware (590) and RedirectMiddleware (600) in the response path:
     # it sees every exchange, redirects and errors included, with the body still as sent.
+    # Between HttpCompression (590) and capture (950): conditional requests, 304s and resumed pages
+    # are answered from the archive with the body as served.
+    "archive.reuse.ArchiveReuseMiddleware": 920,
     "archive.capture.WarcCaptureMiddleware": 950,
 }
 

@@ -2,7 +2,9 @@
 
 It follows first the links that point toward the report column (spiders/links.py), reads list pagination
 (下一页/尾页 links and TRS script pagers), and yields a ``ReportCandidate`` for every page that looks like a
-report. Whether it is one, and what it says, is the pipelines' job. Scope (hosts), page budget and focus are
+report. Whether it is one, and what it says, is the pipelines' job. A nightly crawl starts instead from the
+report-column listing pages found before (the ``listings`` table) and skips reports the archive already
+holds, unless their last check is older than NIGHTLY_RECHECK_DAYS. Scope (hosts), page budget and focus are
 enforced for every request, redirects included, by crawler.middlewares.PortalScopeMiddleware.
 
     scrapy crawl portal -a url=https://www.changde.gov.cn/zwgk/
@@ -15,7 +17,7 @@ import scrapy
 from scrapy.http import TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 
-from archive.db import remember_listing, utcnow
+from archive.db import held_reports, known_listings, remember_listing, utcnow
 from archive.session import ArchiveSession
 from crawler.items import ReportCandidate
 from crawler.registry import load_registry, portal_for_url
@@ -23,7 +25,7 @@ from pipelines.classify import looks_like_report_link
 from spiders.links import is_pager_link, report_score, same_page, script_pages
 
 # Request types and their priorities (higher first): finish a list before wandering off.
-PRIORITY = {"next_page": 100, "seed": 40, "report": 30, "navigation": 10, "explore": 0}
+PRIORITY = {"next_page": 100, "listing": 100, "seed": 40, "report": 30, "navigation": 10, "explore": 0}
 # Attachments (pdf, doc, xls …) are kept for the attachment pipeline; images, media and archives are not.
 SKIPPED_EXTENSIONS = [e for e in IGNORED_EXTENSIONS if e not in {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et"}]
 
@@ -47,13 +49,18 @@ class PortalSpider(scrapy.Spider):
         settings = crawler.settings
         spider.max_depth = settings.getint("PORTAL_MAX_DEPTH")
         spider.explore_depth = settings.getint("PORTAL_EXPLORE_DEPTH")
+        spider.nightly = spider.session.mode == "nightly"
+        spider.held_reports = held_reports(spider.session.db, settings.getfloat("NIGHTLY_RECHECK_DAYS"))
         return spider
 
     async def start(self):
         for portal in self.portals.values():
             if not portal.robots:
                 self.logger.warning("portal %s: robots.txt is ignored (registry override)", portal.id)
-            for url in portal.start_urls:
+            listings = known_listings(self.session.db, portal.id) if self.nightly else []
+            for url in listings:
+                yield self.request(url, portal, "listing", depth=self.max_depth, score=1)
+            for url in [] if listings else portal.start_urls:
                 yield self.request(url, portal, "seed", depth=0)
 
     def request(self, url, portal, request_type, depth, link_text="", found_on="", score=0):
@@ -79,8 +86,11 @@ class PortalSpider(scrapy.Spider):
         links = [link for link in self.link_extractor.extract_links(response) if self.in_scope(link.url, portal)]
         reports = [link for link in links if looks_like_report_link(link.text, link.url)]
         for link in reports:
+            if self.nightly and link.url in self.held_reports:
+                self.crawler.stats.inc_value("govarchive/reports_already_held")
+                continue
             yield self.request(link.url, portal, "report", meta["nav_depth"], link.text, response.url)
-        is_listing = bool(reports) or meta["request_type"] == "next_page"
+        is_listing = bool(reports) or meta["request_type"] in ("next_page", "listing")
         if reports:
             self.listing_found.add(portal.id)
             remember_listing(self.session.db, response.url, portal.id, len(reports))
