@@ -1,0 +1,16 @@
+"""Sample government portals on 127.0.0.1, for the test-suite and ``make demo``.
+
+::
+
+    from tests.sampleportals import SamplePortals
+    with SamplePortals() as sp:
+        sp.portals, sp.expected_reports, sp.decoy_urls, sp.page_urls("changde"), sp.request_log …
+
+Four portals imitate real ones (TRS city portal, old GBK county site, 开普云 development zone, older TRS
+site) and serve the five corpus reports among decoys and ordinary pages. ``python -m tests.sampleportals``
+serves them until interrupted.
+"""
+
+from .server import ExpectedReport, Portal, SamplePortals
+
+__all__ = ["ExpectedReport", "Portal", "SamplePortals"]

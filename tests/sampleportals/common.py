@@ -1,0 +1,58 @@
+"""Small helpers shared by the templates."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from html import escape
+
+from .body import render_body
+from .model import Article, Site
+
+CST = timezone(timedelta(hours=8))
+
+
+@dataclass
+class Resource:
+    """One servable file: the bytes as sent (before gzip/chunking) and its default Last-Modified."""
+    body: bytes
+    ctype: str
+    mtime: float
+    html: bool = True
+    alias: bool = False       # another URL of a page listed under its own URL (not counted as a page)
+
+
+def esc(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def epoch(when: datetime) -> float:
+    return when.replace(tzinfo=CST).timestamp()
+
+
+def rel(src: str, dst: str) -> str:
+    """Relative link from page ``src`` to ``dst`` (both site paths), as TRS writes them: ``./``, ``../``."""
+    src_dir = src.rsplit("/", 1)[0] or "/"
+    dst_dir, name = dst.rsplit("/", 1)
+    r = posixpath.relpath(dst_dir or "/", src_dir)
+    if r == ".":
+        return "./" + name
+    return (r if r.startswith("..") else "./" + r) + "/" + name
+
+
+def body_html(site: Site, article: Article) -> str:
+    return render_body(article.lines, article.style or site.body_style, align=article.align,
+                       lead_blank=article.lead_blank, table_spans=article.table_spans,
+                       bookmark_at=article.bookmark_at)
+
+
+def newest(articles, default: datetime) -> float:
+    dates = [a.date for a in articles]
+    return epoch(max(dates)) if dates else epoch(default)
+
+
+def outside_links(site: Site) -> list[tuple[str, str]]:
+    """Links to other hosts every portal carries: the central portal, an unreachable host, siblings."""
+    return [("中国政府网", "http://www.gov.cn/"), *site.info.get("external", []),
+            *site.siblings]
