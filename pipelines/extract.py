@@ -1,0 +1,131 @@
+"""One fetched page to clean text, metadata and a report decision, off the reactor.
+
+``extract_page`` is a plain module-level function (picklable), so ``ExtractPipeline`` can run it in a
+``ProcessPoolExecutor`` of ``EXTRACT_PROCESSES`` workers: extraction (~10 ms a page) never blocks the
+crawl. ``EXTRACT_PROCESSES = 0`` runs it inline (tests, debugging).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import hashlib
+import logging
+import multiprocessing
+
+from pipelines.classify import is_annual_report, report_agency, report_year
+from pipelines.clean import EXTRACTOR, body_element, clean_tree, parse_html
+from pipelines.decode import decode_html
+from pipelines.metadata import FIELDS, metadata_from_tree
+
+logger = logging.getLogger(__name__)
+
+KEYS = ("title", "text", "chars", "text_sha1", *FIELDS[1:], "agency", "report_year", "is_report", "reason",
+        "encoding", "extractor")
+
+
+def extract_page(body: bytes, url: str, content_type: str = "") -> dict:
+    """Decode, read metadata, clean the body and classify one page.
+
+    Returns ``{title, text, chars, text_sha1, publish_date, publish_time, source, index_no, doc_no,
+    publisher, agency, report_year, is_report, reason, encoding, extractor}``. ``agency`` here knows no
+    portal name; ``ClassifyPipeline`` fills that last resort in.
+    """
+    if _binary(body):  # a PDF, Office file or image served where a page was expected
+        html, encoding = "", None
+    else:
+        html, encoding = decode_html(body, content_type)
+    root = parse_html(html)
+    if root is None:
+        meta = dict.fromkeys(FIELDS)
+        text = ""
+    else:
+        body_el = body_element(root, html)
+        meta = metadata_from_tree(root, body_el, url)
+        text = clean_tree(root, body_el, url, meta["title"] or "")
+    title = meta["title"] or ""
+    is_report, reason = is_annual_report(title, text)
+    if encoding is None:
+        is_report, reason = False, "not an HTML page (binary content)"
+    return {
+        "title": meta["title"],
+        "text": text,
+        "chars": len(text),
+        "text_sha1": hashlib.sha1(text.encode("utf-8")).hexdigest(),
+        **{field: meta[field] for field in FIELDS[1:]},
+        "agency": report_agency(title, text, meta["publisher"]) if is_report else None,
+        "report_year": report_year(title, text, meta["publish_date"]) if is_report else None,
+        "is_report": is_report,
+        "reason": reason,
+        "encoding": encoding,
+        "extractor": EXTRACTOR,
+    }
+
+
+_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"\x1f\x8b")
+
+
+def _binary(body: bytes) -> bool:
+    head = body[:1024].lstrip()
+    return head.startswith(_MAGIC) or (b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")))
+
+
+def _warm_up() -> None:
+    """Worker initializer: import and exercise the heavy modules once."""
+    extract_page(b"<html><body><p>warm up</p></body></html>", "http://localhost/")
+
+
+def _asyncio_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+class ExtractPipeline:
+    """Run ``extract_page`` for each ``ReportCandidate`` in a process pool; store the dict in
+    ``item.extracted`` (keys the spider set there are kept unless extraction fills them)."""
+
+    def __init__(self, processes: int = 2):
+        self.processes = processes
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getint("EXTRACT_PROCESSES", 2))
+
+    def open_spider(self, spider=None):
+        if self.processes > 0 and self.pool is None:
+            # forkserver: never fork the crawler process itself (reactor threads, open WARC files).
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                self.processes, mp_context=multiprocessing.get_context("forkserver"), initializer=_warm_up
+            )
+
+    async def process_item(self, item, spider=None):
+        item.extracted.update(await self._extract(item.body, item.url, item.content_type))
+        return item
+
+    async def _extract(self, body: bytes, url: str, content_type: str) -> dict:
+        if self.processes <= 0:
+            return extract_page(body, url, content_type)
+        if self.pool is None:
+            self.open_spider()
+        try:
+            future = self.pool.submit(extract_page, body, url, content_type)
+            if _asyncio_running():
+                return await asyncio.wrap_future(future)
+            from twisted.internet.threads import deferToThread  # a non-asyncio reactor: wait in a thread
+
+            return await deferToThread(future.result)
+        except concurrent.futures.process.BrokenProcessPool:
+            logger.error("extraction worker died on %s; restarting the pool and extracting inline", url)
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+            self.open_spider()
+            return extract_page(body, url, content_type)
+
+    def close_spider(self, spider=None):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
