@@ -1,0 +1,537 @@
+"""Text from report attachments: PDF, DOCX, DOC (and WPS saved as DOC), XLS, XLSX.
+
+``attachment_kind`` names the format (magic bytes, then extension, then MIME type);
+``extract_attachment`` turns a whole file into text with the same rules as HTML reports: one paragraph or
+table row a line (cells joined by `` | ``), lines stripped, empty lines dropped. It never raises; the
+result says what happened in ``text_status``:
+
+- ``"ok"`` (``"ok; truncated: …"`` when a size cap cut the text short)
+- ``"no text layer"``: a PDF whose pages carry no text (a scan): OCR would be needed
+- ``"empty"``: a document that parsed but holds no text
+- ``"unsupported"``: a format we cannot read (unknown bytes, WPS that is not Word-compatible, no tool)
+- ``"error: <reason>"``: a corrupt or unreadable file
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import zipfile
+from functools import lru_cache
+from importlib import metadata
+from urllib.parse import unquote, urlsplit
+
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx")
+KINDS = ("pdf", "docx", "doc", "xls", "xlsx", "wps")
+
+MAX_PDF_PAGES = 300
+MAX_SHEET_ROWS = 20_000  # non-empty rows per workbook
+MAX_EMPTY_RUN = 1_000  # blank rows after which a sheet is taken to end
+MAX_CHARS = 2_000_000
+TOOL_TIMEOUT = 120  # seconds for antiword / catdoc
+
+HTML_HEAD = re.compile(rb"^(\xef\xbb\xbf)?\s*<(!doctype html|html|head|body|meta|title|!--)", re.I)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+WORD2_MAGIC = b"\xdb\xa5"  # Word 2.0, before OLE
+MIME_KINDS = {
+    "application/pdf": "pdf",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.ms-works": "wps",
+    "application/kswps": "wps",
+    "application/wps-office.wps": "wps",
+    "application/wps-office.doc": "doc",
+    "application/wps-office.docx": "docx",
+    "application/wps-office.xls": "xls",
+    "application/wps-office.xlsx": "xlsx",
+}
+
+
+class Truncated(list):
+    """Lines, plus why they stop early (``note``) when a cap was reached."""
+
+    note = ""
+
+
+# --- kind detection ---------------------------------------------------------------------------------
+
+def attachment_kind(url: str, content_type: str = "", body_head: bytes = b"") -> str | None:
+    """'pdf' | 'docx' | 'doc' | 'xls' | 'xlsx' | 'wps' | None, trusting bytes over names.
+
+    ``body_head`` is the start of the body (a few KB will do; the whole body finds OLE streams best).
+    A body that starts like HTML is None whatever its name says."""
+    hint = _kind_from_name(url, content_type)
+    kind = _kind_from_magic(body_head, hint) or hint
+    return None if kind == "html" else kind
+
+
+def _kind_from_name(url: str, content_type: str) -> str | None:
+    path = unquote(urlsplit(url).path).lower() if url else ""
+    ext = os.path.splitext(path)[1].lstrip(".")
+    if ext in KINDS:
+        return ext
+    mime = content_type.split(";")[0].strip().lower()
+    return MIME_KINDS.get(mime)
+
+
+def _kind_from_magic(head: bytes, hint: str | None) -> str | None:
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/" in head:
+            return "docx"
+        if b"xl/" in head:
+            return "xlsx"
+        return hint if hint in ("docx", "xlsx") else None
+    if head.startswith(OLE_MAGIC):
+        if "WordDocument".encode("utf-16-le") in head:
+            return "doc"
+        if "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head:
+            return "xls"
+        return hint if hint in ("doc", "xls", "wps") else "doc"
+    if HTML_HEAD.match(head[:512]):
+        return "html"  # an error page or an HTML file saved as .doc: not an attachment we can read
+    return None
+
+
+# --- text helpers -----------------------------------------------------------------------------------
+
+WORD_ARTEFACT = re.compile(r"\[(?:bookmark|pic|picture|image)(?::[^\]]*)?\]|\x07|\x0c|\u00ad")
+CELL_SPACE = re.compile(r"\s+")
+
+
+def clean_lines(lines) -> list[str]:
+    """Strip every line, drop Word artefacts and empty lines."""
+    out = []
+    for line in lines:
+        for part in str(line).splitlines():
+            part = WORD_ARTEFACT.sub("", part).strip()
+            if part:
+                out.append(part)
+    return out
+
+
+def table_row(cells) -> str:
+    """Cells joined by `` | ``; blanks inside a cell collapsed, empty trailing cells dropped."""
+    texts = [CELL_SPACE.sub(" ", _cell_text(c)).strip() for c in cells]
+    while texts and not texts[-1]:
+        texts.pop()
+    return " | ".join(texts)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if hasattr(value, "isoformat"):
+        text = value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+        return text.removesuffix(" 00:00:00")
+    return str(value)
+
+
+@lru_cache(maxsize=None)
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+# --- PDF --------------------------------------------------------------------------------------------
+
+HEADING = re.compile(
+    r"^(第[一二三四五六七八九十百零〇]+[章节条部分]|[一二三四五六七八九十]+[、.．]|"
+    r"[（(]([一二三四五六七八九十]+|\d{1,2})[)）]|\d{1,2}[、．]|\d{1,2}\.(?!\d)|[①-⑳])")
+PAGE_NUMBER = re.compile(r"^([-—－–\s]*\d+[-—－–\s]*|第\s*\d+\s*页.*|\d+\s*/\s*\d+|page\s*\d+.*)$", re.I)
+CJK_WRAP = re.compile(r"(?<=[^\x00-\x7f])\n(?=[^\x00-\x7f])")
+CID_TOKEN = re.compile(r"\(cid:\d+\)")  # glyphs without a Unicode mapping: no usable text
+SENTENCE_END = tuple("。；：！？;:!?") + ("。”", "！”", "？”")
+
+
+def _pdf(body: bytes) -> tuple[list[str], int, str]:
+    import pdfplumber
+
+    lines, truncated = [], ""
+    with pdfplumber.open(io.BytesIO(body)) as pdf:
+        pages = len(pdf.pages)
+        for number, page in enumerate(pdf.pages[:MAX_PDF_PAGES]):
+            lines.extend(_pdf_page_items(page, number))
+            page.close()
+        if pages > MAX_PDF_PAGES:
+            truncated = f"first {MAX_PDF_PAGES} of {pages} pages"
+    result = Truncated(CID_TOKEN.sub("", line) for line in _join_pdf_lines(lines))
+    result.note = truncated
+    return result, pages, f"pdfplumber {_version('pdfplumber')}"
+
+
+def _pdf_page_items(page, number: int) -> list[dict]:
+    """Text lines outside tables and table rows of one page, top to bottom."""
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj):
+        if obj.get("object_type") != "char":
+            return True
+        mid_x, mid_y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
+
+    text_page = page.filter(outside) if boxes else page
+    items = [dict(line, kind="line", page=number) for line in text_page.extract_text_lines(strip=True)
+             if line["text"].strip()]
+    _drop_page_numbers(items)
+    for table in tables:
+        # None marks a place covered by a merged cell: left out, as HTML rowspan/colspan cells are
+        rows = [table_row(_pdf_cell(cell) for cell in row if cell is not None) for row in table.extract()]
+        items.append({"kind": "table", "top": table.bbox[1], "rows": [r for r in rows if r], "page": number})
+    items.sort(key=lambda item: item["top"])
+    return items
+
+
+def _pdf_cell(text: str) -> str:
+    """A table cell's lines joined: no space where a Chinese line was wrapped, one between Latin words."""
+    return CJK_WRAP.sub("", text)
+
+
+def _drop_page_numbers(items: list[dict]) -> None:
+    for index in (-1, 0):
+        if items and PAGE_NUMBER.match(items[index]["text"].strip()):
+            items.pop(index)
+
+
+def _join_pdf_lines(items: list[dict]) -> list[str]:
+    """Re-join lines that the PDF broke inside a paragraph.
+
+    Line i+1 continues line i unless: the first word of i+1 would have fitted at the end of i (i ended
+    early), i is centred or right-aligned, i+1 is indented, i+1 starts a heading (一、 （一） 1. …), extra
+    space separates them, or, in documents that mark paragraphs neither by indent nor by spacing, i ends a
+    sentence (。；：！？).
+    """
+    lines = [item for item in items if item["kind"] == "line"]
+    if not lines:
+        return [row for item in items for row in item["rows"]]
+    size = statistics.median(line["bottom"] - line["top"] for line in lines) or 10
+    layout = _pdf_layout(lines, size)
+    out, previous = [], None
+    for item in items:
+        if item["kind"] == "table":
+            out.extend(item["rows"])
+            previous = None
+            continue
+        text = item["text"].strip()
+        if previous is not None and _continues(previous, item, layout):
+            out[-1] += text
+        else:
+            out.append(text)
+        previous = item
+    return out
+
+
+def _pdf_layout(lines: list[dict], size: float) -> dict:
+    """Margins, usual line gap, and how this document marks paragraphs (indent, spacing)."""
+    gaps = [b["top"] - a["bottom"] for a, b in zip(lines, lines[1:]) if a["page"] == b["page"]]
+    layout = {"size": size, "left": _margin([line["x0"] for line in lines], size, lowest=True),
+              "right": _margin([line["x1"] for line in lines if line["text"][-1] not in HANGING]
+                               or [line["x1"] for line in lines], size, lowest=False),
+              "gap": statistics.median(gaps) if gaps else size, "indent": False, "spacing": False}
+    # Clear paragraph ends (the last line of a paragraph of several lines stops early) show how the
+    # next paragraph is set apart; headings (often styled apart) are left out.
+    ends = [(a, b) for z, a, b in zip(lines, lines[1:], lines[2:])
+            if z["page"] == a["page"] == b["page"] and not _ends_early(z, a, layout)
+            and not _indented(a, layout) and _ends_early(a, b, layout)]
+    if len(ends) >= 2:
+        layout["indent"] = sum(_indented(b, layout) for a, b in ends) >= 0.5 * len(ends)
+        layout["spacing"] = sum(_spaced(a, b, layout) for a, b in ends) >= 0.5 * len(ends)
+    return layout
+
+
+def _ends_early(prev: dict, line: dict, layout: dict) -> bool:
+    return layout["right"] - prev["x1"] > _first_word_width(line, layout["size"]) + 0.5 * layout["size"]
+
+
+def _indented(line: dict, layout: dict) -> bool:
+    return line["x0"] > layout["left"] + 0.8 * layout["size"]
+
+
+def _spaced(prev: dict, line: dict, layout: dict) -> bool:
+    return prev["page"] == line["page"] and line["top"] - prev["bottom"] > layout["gap"] + 0.4 * layout["size"]
+
+
+def _continues(prev: dict, line: dict, layout: dict) -> bool:
+    if _ends_early(prev, line, layout) or _indented(line, layout) or _spaced(prev, line, layout):
+        return False  # a paragraph end, an indented new paragraph, or space between paragraphs
+    if prev["x0"] > layout["left"] + 4.5 * layout["size"] or HEADING.match(line["text"].strip()):
+        return False  # a centred or right-aligned line, or a heading
+    if layout["indent"] or layout["spacing"]:
+        return True
+    return not prev["text"].rstrip().endswith(SENTENCE_END)
+
+
+def _margin(edges: list[float], size: float, lowest: bool) -> float:
+    """The outermost edge that several lines reach (one stray line does not move the margin)."""
+    ordered = sorted(edges, reverse=not lowest)
+    need = min(3, len(ordered))
+    for edge in ordered:
+        if sum(abs(e - edge) <= size / 4 for e in ordered) >= need:
+            return edge
+    return ordered[0]
+
+
+NO_LINE_START = "，。、；：？！）」』”’》,.;:?!)%"
+HANGING = NO_LINE_START + "“‘（《「『"  # typesetters let these stick out past the right margin
+LEADING_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%/_-]*")
+
+
+def _first_word_width(line: dict, size: float) -> float:
+    """Width of what a line breaker would have had to fit: a Latin word or number, or one character
+    with the punctuation that may not start a line."""
+    chars = [c for c in line.get("chars", []) if c["text"].strip()]
+    if not chars:
+        return size
+    text = "".join(c["text"] for c in chars)
+    match = LEADING_WORD.match(text)
+    count = match.end() if match else 1
+    while count < len(text) and text[count] in NO_LINE_START:
+        count += 1
+    return chars[count - 1]["x1"] - chars[0]["x0"]
+
+
+# --- DOCX -------------------------------------------------------------------------------------------
+
+def _docx(body: bytes) -> tuple[list[str], int | None, str]:
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(io.BytesIO(body))
+    lines, chars = Truncated(), 0
+    for block in _docx_blocks(document.element.body, qn):
+        lines.extend(block)
+        chars += sum(map(len, block))
+        if chars > MAX_CHARS:
+            lines.note = f"first {MAX_CHARS} characters"
+            break
+    return lines, None, f"python-docx {_version('python-docx')}"
+
+
+def _docx_blocks(parent, qn):
+    """Paragraphs and tables in document order, also inside content controls (w:sdt)."""
+    for child in parent.iterchildren():
+        if child.tag == qn("w:p"):
+            yield [_docx_paragraph_text(child, qn)]
+        elif child.tag == qn("w:tbl"):
+            yield _docx_table_rows(child, qn)
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _docx_blocks(content, qn)
+
+
+def _docx_paragraph_text(p, qn) -> str:
+    return "".join(_docx_runs_text(p, qn))
+
+
+def _docx_runs_text(element, qn):
+    """Text of w:t, w:tab (a space), w:br (a new line) below element; skips deleted text and the
+    Fallback copy of text boxes."""
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag == qn("w:t"):
+            yield child.text or ""
+        elif tag == qn("w:tab"):
+            yield " "
+        elif tag in (qn("w:br"), qn("w:cr")):
+            yield "\n"
+        elif isinstance(tag, str) and not tag.endswith(("}Fallback", "}delText", "}instrText")):
+            yield from _docx_runs_text(child, qn)
+
+
+def _docx_table_rows(tbl, qn) -> list[str]:
+    rows = []
+    for tr in tbl.iterchildren(qn("w:tr")):
+        cells = []
+        for tc in tr.iterchildren(qn("w:tc")):
+            v_merge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+            if v_merge is not None and v_merge.get(qn("w:val"), "continue") == "continue":
+                continue  # covered by the merged cell above: left out, as an HTML rowspan cell is
+            cells.append(" ".join(_docx_paragraph_text(p, qn) for p in tc.iter(qn("w:p"))))
+        row = table_row(cells)
+        if row:
+            rows.append(row)
+    return rows
+
+
+# --- DOC / WPS --------------------------------------------------------------------------------------
+
+def _doc(body: bytes) -> tuple[list[str], int | None, str]:
+    if not body.startswith((OLE_MAGIC, WORD2_MAGIC)):  # RTF or HTML saved as .doc: catdoc would echo it
+        raise Unsupported("not a Word binary file")
+    errors = []
+    with tempfile.NamedTemporaryFile(suffix=".doc") as handle:
+        handle.write(body)
+        handle.flush()
+        for tool, command, parse in (
+            ("antiword", ["antiword", "-m", "UTF-8.txt", "-w", "0", handle.name], _antiword_lines),
+            ("catdoc", ["catdoc", "-d", "utf-8", "-w", handle.name], _catdoc_lines),
+        ):
+            if not shutil.which(tool):
+                errors.append(f"{tool} not installed")
+                continue
+            result = subprocess.run(command, capture_output=True, timeout=TOOL_TIMEOUT)
+            if result.returncode == 0:
+                return parse(result.stdout.decode("utf-8", "replace")), None, f"{tool} {_tool_version(tool)}"
+            message = result.stderr.decode("utf-8", "replace").replace(handle.name, "file").strip()
+            errors.append(f"{tool}: {message[:80]}")
+    raise ToolError("; ".join(errors))
+
+
+class ToolError(RuntimeError):
+    """No external tool could read the file."""
+
+
+def _antiword_lines(text: str) -> list[str]:
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if len(stripped) > 1 and stripped.startswith("|") and stripped.endswith("|"):
+            lines.append(table_row(stripped[1:-1].split("|")))
+        else:
+            lines.append(line)
+    return lines
+
+
+def _catdoc_lines(text: str) -> list[str]:
+    return [table_row(line.split("\t")) if "\t" in line.strip() else line for line in text.splitlines()]
+
+
+@lru_cache(maxsize=None)
+def _tool_version(tool: str) -> str:
+    try:
+        result = subprocess.run([tool, "-V"] if tool == "catdoc" else [tool], capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    match = re.search(rb"(?:Version:?\s*|catdoc version\s*)([\d.]+)", result.stdout + result.stderr, re.I)
+    return match.group(1).decode() if match else "?"
+
+
+def _wps(body: bytes) -> tuple[list[str], int | None, str]:
+    try:
+        return _doc(body)
+    except ToolError as exc:
+        raise Unsupported(f"WPS file not readable as DOC ({exc})") from exc
+
+
+class Unsupported(Exception):
+    """A format we recognise but cannot read."""
+
+
+# --- spreadsheets -----------------------------------------------------------------------------------
+
+def _xlsx(body: bytes) -> tuple[list[str], int | None, str]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+    try:
+        rows = _sheet_rows(sheet.iter_rows(values_only=True) for sheet in book.worksheets)
+    finally:
+        book.close()
+    return rows, None, f"openpyxl {_version('openpyxl')}"
+
+
+def _xls(body: bytes) -> tuple[list[str], int | None, str]:
+    import xlrd
+
+    book = xlrd.open_workbook(file_contents=body, on_demand=True, logfile=io.StringIO())
+    try:
+        sheets = (_xls_sheet(book, book.sheet_by_index(i)) for i in range(book.nsheets))
+        rows = _sheet_rows(sheets)
+    finally:
+        book.release_resources()
+    return rows, None, f"xlrd {_version('xlrd')}"
+
+
+def _xls_sheet(book, sheet):
+    import xlrd
+
+    for r in range(sheet.nrows):
+        values = []
+        for cell in sheet.row(r):
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                values.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+            elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                values.append(bool(cell.value))
+            elif cell.ctype == xlrd.XL_CELL_ERROR:
+                values.append("")
+            else:
+                values.append(cell.value)
+        yield values
+
+
+def _sheet_rows(sheets) -> Truncated:
+    """One line a non-empty row; a sheet ends after MAX_EMPTY_RUN empty rows (formatted but blank)."""
+    out = Truncated()
+    for rows in sheets:
+        empty_run = 0
+        for row in rows:
+            line = table_row(row)
+            if not line.strip(" |"):
+                empty_run += 1
+                if empty_run > MAX_EMPTY_RUN:
+                    break
+                continue
+            empty_run = 0
+            if len(out) >= MAX_SHEET_ROWS:
+                out.note = f"first {MAX_SHEET_ROWS} rows"
+                return out
+            out.append(line)
+    return out
+
+
+# --- dispatch ---------------------------------------------------------------------------------------
+
+EXTRACTORS = {"pdf": _pdf, "docx": _docx, "doc": _doc, "wps": _wps, "xls": _xls, "xlsx": _xlsx}
+
+
+def extract_attachment(body: bytes, url: str = "", content_type: str = "") -> dict:
+    """Text of one attachment: {kind, text, chars, text_status, pages, extractor}. Never raises."""
+    kind = attachment_kind(url, content_type, body)
+    result = {"kind": kind, "text": "", "chars": 0, "text_status": "unsupported", "pages": None,
+              "extractor": None}
+    if kind not in EXTRACTORS:
+        return result
+    if not body:
+        result["text_status"] = "error: empty file"
+        return result
+    try:
+        lines, pages, extractor = EXTRACTORS[kind](body)
+    except Unsupported:
+        return result  # text_status stays "unsupported"
+    except Exception as exc:  # noqa: BLE001 - a corrupt file must never stop the crawl
+        result["text_status"] = _error_status(exc)
+        return result
+    text = "\n".join(clean_lines(lines))[:MAX_CHARS]
+    note = getattr(lines, "note", "")
+    result.update(text=text, chars=len(text), pages=pages, extractor=extractor)
+    if not text:
+        result["text_status"] = "no text layer" if kind == "pdf" and pages else "empty"
+    else:
+        result["text_status"] = f"ok; truncated: {note}" if note else "ok"
+    return result
+
+
+def _error_status(exc: Exception) -> str:
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, zipfile.BadZipFile):
+        reason = f"not a valid zip ({reason})"
+    name = type(exc).__name__
+    if isinstance(exc, ToolError):
+        return f"error: {reason}"[:200]
+    return f"error: {name}: {reason}"[:200] if reason else f"error: {name}"
