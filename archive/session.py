@@ -30,6 +30,7 @@ class ArchiveSession:
         )
         self.mode = mode
         self.counts = {"reports_found": 0, "reports_new": 0, "reports_changed": 0}
+        self.found_reports = set()
         self.resumable = {}
         """url -> capture: pages an interrupted run of this backfill already fetched (archive/reuse.py)."""
         self.closed = False
@@ -68,6 +69,15 @@ class ArchiveSession:
         for crawl_id in crawl_ids:
             self.db["crawls"].update(crawl_id, {"status": "interrupted"})
         self.db["crawls"].update(self.crawl_id, {"resumed_from": min(crawl_ids)})
+
+    def report_seen(self, url: str, outcome: str = "held") -> None:
+        """Count a report of this crawl once: stored (``new``/``changed``/``unchanged``) or already ``held``."""
+        if url in self.found_reports:
+            return
+        self.found_reports.add(url)
+        self.counts["reports_found"] += 1
+        if outcome in ("new", "changed"):
+            self.counts[f"reports_{outcome}"] += 1
 
     def relative(self, path) -> str:
         """A path relative to the data directory, as stored in the database."""

@@ -27,5 +27,8 @@ class ReportCandidate:
     """The listing page that linked to this one."""
     link_text: str = ""
     """The anchor text of that link, often the report's full title."""
+    attachments: list[dict] = field(default_factory=list)
+    """Files the report page links to (or the report itself when it is published as a file): dicts with
+    ``url, filename, content_type, body, fetched_at, warc_file, warc_offset, warc_length`` or ``error``."""
     extracted: dict = field(default_factory=dict)
     """Filled by the pipelines: title, text, metadata."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archive.db import save_report
+from archive.db import save_attachment, save_report
 from archive.session import ArchiveSession
 
 STORED_FIELDS = ("title", "agency", "report_year", "publish_date", "source", "index_no", "doc_no",
@@ -22,9 +22,9 @@ class StorePipeline:
         report_id, outcome = save_report(self.session.db, row)
         item.extracted["report_id"] = report_id
         item.extracted["outcome"] = outcome
-        self.session.counts["reports_found"] += 1
-        if outcome != "unchanged":
-            self.session.counts[f"reports_{outcome}"] += 1
+        for attachment in item.attachments:
+            save_attachment(self.session.db, attachment_row(report_id, attachment))
+        self.session.report_seen(item.url, outcome)
         return item
 
 
@@ -38,4 +38,18 @@ def report_row(item) -> dict:
         warc_length=item.warc_length, found_on=item.found_on, link_text=item.link_text,
     )
     row["text_status"] = row["text_status"] or ("ok" if row["text"] else "empty")
+    return row
+
+
+ATTACHMENT_FIELDS = ("url", "filename", "text", "text_status", "chars", "fetched_at", "warc_file", "warc_offset",
+                     "warc_length")
+
+
+def attachment_row(report_id: int, attachment: dict) -> dict:
+    """The ``attachments`` row for a fetched (or failed) attachment; a failure keeps its error as status."""
+    row = {name: attachment.get(name) for name in ATTACHMENT_FIELDS}
+    row["report_id"] = report_id
+    row["mime"] = (attachment.get("content_type") or "").split(";")[0].strip() or None
+    if attachment.get("error"):
+        row["text_status"] = f"error: {attachment['error']}"
     return row

@@ -13,6 +13,9 @@ enforced for every request, redirects included, by crawler.middlewares.PortalSco
 
 from __future__ import annotations
 
+import re
+from urllib.parse import unquote, urlsplit
+
 import scrapy
 from scrapy.http import TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
@@ -21,13 +24,17 @@ from archive.db import held_reports, known_listings, remember_listing, utcnow
 from archive.session import ArchiveSession
 from crawler.items import ReportCandidate
 from crawler.registry import load_registry, portal_for_url
+from pipelines.attachments import attachment_kind
 from pipelines.classify import looks_like_report_link
 from spiders.links import is_pager_link, report_score, same_page, script_pages
 
 # Request types and their priorities (higher first): finish a list before wandering off.
-PRIORITY = {"next_page": 100, "listing": 100, "seed": 40, "report": 30, "navigation": 10, "explore": 0}
+PRIORITY = {"next_page": 100, "listing": 100, "seed": 40, "attachment": 35, "report": 30, "navigation": 10, "explore": 0}
 # Attachments (pdf, doc, xls …) are kept for the attachment pipeline; images, media and archives are not.
 SKIPPED_EXTENSIONS = [e for e in IGNORED_EXTENSIONS if e not in {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et"}]
+ATTACHMENT_LINKS = LinkExtractor(deny_extensions=[], unique=True, tags=("a", "area", "iframe", "embed"),
+                                 attrs=("href", "src"))
+MAX_ATTACHMENTS = 10
 
 
 class PortalSpider(scrapy.Spider):
@@ -73,12 +80,37 @@ class PortalSpider(scrapy.Spider):
     def parse(self, response):
         portal = self.portals[response.meta["portal"]]
         if not isinstance(response, TextResponse):
+            if response.meta["request_type"] == "report":  # a report published as a file (PDF, DOC …)
+                candidate = self.candidate(response, portal, body=b"")
+                candidate.attachments.append(attachment_of(response))
+                yield candidate
             return
         title = page_title(response)
         if response.meta["request_type"] == "report" or looks_like_report_link(title, response.url):
-            yield self.candidate(response, portal)
+            files = attachment_urls(response, portal)
+            yield from self.with_attachments(self.candidate(response, portal), files)
             return
         yield from self.follow(response, portal, title)
+
+    def with_attachments(self, candidate, urls):
+        """Fetch a report's attachments one after the other, then hand over the report with them."""
+        if not urls:
+            yield candidate
+            return
+        portal = self.portals[candidate.portal]
+        request = self.request(urls[0], portal, "attachment", 0, found_on=candidate.url)
+        yield request.replace(callback=self.parse_attachment, errback=self.attachment_failed,
+                              cb_kwargs={"candidate": candidate, "pending": urls[1:]})
+
+    def parse_attachment(self, response, candidate, pending):
+        candidate.attachments.append(attachment_of(response))
+        yield from self.with_attachments(candidate, pending)
+
+    def attachment_failed(self, failure, candidate, pending):
+        url = failure.request.url
+        self.logger.warning("attachment %s of %s not fetched: %s", url, candidate.url, failure.getErrorMessage())
+        candidate.attachments.append({"url": url, "error": failure.getErrorMessage() or failure.type.__name__})
+        yield from self.with_attachments(candidate, pending)
 
     def follow(self, response, portal, title):
         """Requests for the report links, pager pages and promising navigation links of a page."""
@@ -87,7 +119,7 @@ class PortalSpider(scrapy.Spider):
         reports = [link for link in links if looks_like_report_link(link.text, link.url)]
         for link in reports:
             if self.nightly and link.url in self.held_reports:
-                self.crawler.stats.inc_value("govarchive/reports_already_held")
+                self.session.report_seen(link.url)
                 continue
             yield self.request(link.url, portal, "report", meta["nav_depth"], link.text, response.url)
         is_listing = bool(reports) or meta["request_type"] in ("next_page", "listing")
@@ -123,15 +155,42 @@ class PortalSpider(scrapy.Spider):
         self.crawler.stats.inc_value("govarchive/links_outside_portal")
         return False
 
-    def candidate(self, response, portal):
+    def candidate(self, response, portal, body=None):
         warc = response.meta.get("warc") or {}
         return ReportCandidate(
-            url=response.url, portal=portal.id, region=portal.region, body=response.body,
+            url=response.url, portal=portal.id, region=portal.region,
+            body=response.body if body is None else body,
             content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
             fetched_at=warc.get("date") or utcnow(), crawl_id=self.session.crawl_id,
             warc_file=warc.get("file"), warc_offset=warc.get("offset"), warc_length=warc.get("length"),
             found_on=response.meta.get("found_on", ""), link_text=response.meta.get("link_text", ""),
         )
+
+
+def attachment_urls(response, portal) -> list[str]:
+    """The files (PDF, DOC, XLS …) a report page links to, on the portal's hosts, at most MAX_ATTACHMENTS."""
+    urls = [link.url for link in ATTACHMENT_LINKS.extract_links(response)
+            if portal.owns(link.url) and attachment_kind(link.url)]
+    return urls[:MAX_ATTACHMENTS]
+
+
+def attachment_of(response) -> dict:
+    """An attachment dict (see ReportCandidate.attachments) for a fetched file."""
+    warc = response.meta.get("warc") or {}
+    return {
+        "url": response.url, "filename": filename_of(response), "body": response.body,
+        "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
+        "fetched_at": warc.get("date") or utcnow(), "warc_file": warc.get("file"),
+        "warc_offset": warc.get("offset"), "warc_length": warc.get("length"),
+    }
+
+
+def filename_of(response) -> str:
+    """The file name the server gives (Content-Disposition), else the last segment of the URL path."""
+    disposition = response.headers.get("Content-Disposition", b"").decode("utf-8", "replace")
+    match = re.search(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)", disposition, re.I)
+    name = match.group(1) if match else urlsplit(response.url).path.rsplit("/", 1)[-1]
+    return unquote(name)
 
 
 def page_title(response) -> str:
