@@ -125,6 +125,13 @@ class WarcCaptureMiddleware:
         request.meta[_FETCHED] = True
         return None
 
+    def portal_of(self, request) -> str | None:
+        """The request's portal; for requests the spider did not make (robots.txt), the portal of the host."""
+        if request.meta.get("portal"):
+            return request.meta["portal"]
+        portals = getattr(self.crawler.spider, "portals", {}).values()
+        return next((portal.id for portal in portals if portal.owns(request.url)), None)
+
     def process_response(self, request, response):
         if not request.meta.pop(_FETCHED, False):
             return response  # not from the network (e.g. an HTTP cache hit)
@@ -137,7 +144,7 @@ class WarcCaptureMiddleware:
             status=response.status, protocol=response.protocol,
             response_headers=scrapy_headers(response.headers), body=response.body,
             ip_address=response.ip_address,
-            portal=request.meta.get("portal"), request_type=request.meta.get("request_type"),
+            portal=self.portal_of(request), request_type=request.meta.get("request_type"),
             prior=request.meta.get("prior_capture"),
         )
         return response
@@ -147,7 +154,7 @@ class WarcCaptureMiddleware:
             return None  # raised before the download (robots.txt, offsite, ...): nothing was fetched
         capture_error(
             self.session, self.stats, url=request.url, method=request.method, exception=exception,
-            portal=request.meta.get("portal"), request_type=request.meta.get("request_type"),
+            portal=self.portal_of(request), request_type=request.meta.get("request_type"),
             browser=bool(request.meta.get("playwright")),
         )
         return None  # let RetryMiddleware act

@@ -14,6 +14,8 @@ result says what happened in ``text_status``:
 
 from __future__ import annotations
 
+import hashlib
+
 import io
 import os
 import re
@@ -535,3 +537,30 @@ def _error_status(exc: Exception) -> str:
     if isinstance(exc, ToolError):
         return f"error: {reason}"[:200]
     return f"error: {name}: {reason}"[:200] if reason else f"error: {name}"
+
+
+# A report page with less text than this is a stub (a title and 附件 links): its attachments hold the report.
+STUB_MAX_CHARS = 200
+
+
+def use_attachment_text(item) -> None:
+    """Give a stub report page (or a report published as a file) the text of its attachments.
+
+    Several attachments with text are joined in link order. When none has text, the page's ``text_status``
+    says why (e.g. ``no text layer`` for a scanned PDF) instead of leaving an unexplained short text.
+    """
+    extracted = item.extracted
+    if extracted.get("chars", 0) >= STUB_MAX_CHARS or not item.attachments:
+        return
+    with_text = [a for a in item.attachments if a.get("text")]
+    if not with_text:
+        statuses = sorted({a.get("text_status") or f"error: {a.get('error')}" for a in item.attachments})
+        extracted["text_status"] = "; ".join(statuses)
+        return
+    text = "\n".join(a["text"] for a in with_text)
+    extracted.update(
+        text=text, chars=len(text), text_sha1=hashlib.sha1(text.encode("utf-8")).hexdigest(),
+        text_status=f"from attachment: {', '.join(a.get('filename') or a['url'] for a in with_text)}",
+        extractor=f"{extracted.get('extractor')}; {with_text[0].get('extractor')}",
+    )
+    extracted["title"] = extracted.get("title") or item.link_text or None

@@ -255,8 +255,9 @@ def preclean(root) -> None:
     """Remove non-content, hidden and chrome elements; turn layout tables into divs. In place."""
     for el in list(root.iter(NON_CONTENT_TAGS, etree.Comment, etree.ProcessingInstruction)):
         _drop(el)
-    for el in root.xpath(".//*[@style]"):
-        if HIDDEN_RE.search(el.get("style")) and _text_len(el) < KEEP_IF_LONGER:
+    for el in root.xpath(".//*[@style or @hidden]"):
+        hidden = el.get("hidden") is not None or HIDDEN_RE.search(el.get("style") or "")
+        if hidden and _text_len(el) < KEEP_IF_LONGER:
             _drop(el)
     for el in chrome_elements(root):
         if el is not root and _text_len(el) < KEEP_IF_LONGER:

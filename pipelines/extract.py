@@ -13,12 +13,14 @@ import hashlib
 import logging
 import multiprocessing
 
+from pipelines.attachments import extract_attachment, use_attachment_text
 from pipelines.classify import is_annual_report, report_agency, report_year
 from pipelines.clean import EXTRACTOR, body_element, clean_tree, parse_html
 from pipelines.decode import decode_html
 from pipelines.metadata import FIELDS, metadata_from_tree
 
 logger = logging.getLogger(__name__)
+MAX_POOL_RESTARTS = 3  # then extract inline: a pool that cannot keep its workers alive only wastes time
 
 KEYS = ("title", "text", "chars", "text_sha1", *FIELDS[1:], "agency", "report_year", "is_report", "reason",
         "encoding", "extractor")
@@ -84,12 +86,14 @@ def _asyncio_running() -> bool:
 
 
 class ExtractPipeline:
-    """Run ``extract_page`` for each ``ReportCandidate`` in a process pool; store the dict in
-    ``item.extracted`` (keys the spider set there are kept unless extraction fills them)."""
+    """Run ``extract_page`` for each ``ReportCandidate``, and ``extract_attachment`` for its attachments, in a
+    process pool; store the page's dict in ``item.extracted`` (keys the spider set there are kept unless
+    extraction fills them) and each attachment's next to it (its body is dropped once read)."""
 
     def __init__(self, processes: int = 2):
         self.processes = processes
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self.restarts = 0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -103,27 +107,41 @@ class ExtractPipeline:
             )
 
     async def process_item(self, item, spider=None):
-        item.extracted.update(await self._extract(item.body, item.url, item.content_type))
+        item.extracted.update(await self._run(extract_page, item.body, item.url, item.content_type))
+        for attachment in item.attachments:
+            if "body" in attachment:
+                body = attachment.pop("body")
+                attachment.update(await self._run(extract_attachment, body, attachment["url"],
+                                                  attachment["content_type"]))
+        use_attachment_text(item)
         return item
 
-    async def _extract(self, body: bytes, url: str, content_type: str) -> dict:
+    async def _run(self, function, body: bytes, url: str, content_type: str) -> dict:
+        """``function(body, url, content_type)`` in the pool (inline with EXTRACT_PROCESSES = 0)."""
         if self.processes <= 0:
-            return extract_page(body, url, content_type)
+            return function(body, url, content_type)
         if self.pool is None:
             self.open_spider()
+        pool = self.pool
         try:
-            future = self.pool.submit(extract_page, body, url, content_type)
+            future = pool.submit(function, body, url, content_type)
             if _asyncio_running():
                 return await asyncio.wrap_future(future)
             from twisted.internet.threads import deferToThread  # a non-asyncio reactor: wait in a thread
 
             return await deferToThread(future.result)
         except concurrent.futures.process.BrokenProcessPool:
-            logger.error("extraction worker died on %s; restarting the pool and extracting inline", url)
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
-            self.open_spider()
-            return extract_page(body, url, content_type)
+            if pool is self.pool:  # the first item in flight to notice restarts the pool, once
+                self.pool = None
+                pool.shutdown(wait=False, cancel_futures=True)
+                self.restarts += 1
+                if self.restarts > MAX_POOL_RESTARTS:
+                    logger.error("extraction workers keep dying; extracting inline from now on")
+                    self.processes = 0
+                else:
+                    logger.error("an extraction worker died (on %s or a page in flight with it); "
+                                 "restarting the pool", url)
+            return function(body, url, content_type)
 
     def close_spider(self, spider=None):
         if self.pool is not None:
