@@ -34,7 +34,7 @@ def crawl_settings(data_dir, mode: str, overrides: dict | None = None) -> Settin
 
 def run_crawl(portals, data_dir, mode: str, overrides: dict | None = None) -> dict:
     """Crawl ``portals`` (registry Portal objects) and return the finished ``crawls`` row."""
-    process = CrawlerProcess(crawl_settings(data_dir, mode, overrides), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(data_dir, mode, overrides))
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler, portals=list(portals))
     process.start()

@@ -53,6 +53,18 @@ def test_stored_text_and_metadata_match_the_corpus(db, sample_portals, corpus_id
     assert row["agency"] == meta["agency"]
 
 
+def test_reports_published_as_attachments_take_the_attachment_text(db, sample_portals):
+    stored = reports_by_url(db)
+    stubs = [stored[r.url] for r in sample_portals.extra_reports if r.url in stored
+             and db["attachments"].count_where("report_id = ?", [stored[r.url]["id"]])]
+    assert len(stubs) >= 2
+    for row in stubs:
+        assert row["text_status"].startswith("from attachment"), row["url"]
+        assert row["chars"] > 200 and "政府信息公开" in row["text"]
+        attachment = next(db.query("select * from attachments where report_id = ?", [row["id"]]))
+        assert attachment["text_status"] == "ok" and attachment["warc_file"] and attachment["text"] in row["text"]
+
+
 def test_no_chrome_in_any_stored_text(db):
     for row in db.query("select url, text from reports"):
         leaked = [phrase for phrase in CHROME_PHRASES if phrase in row["text"]]
