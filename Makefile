@@ -28,7 +28,7 @@ test: install
 	$(BIN)/pytest -q
 
 demo: install
-	$(BIN)/python -m tests.sampleportals.demo --data $(DATA)/demo
+	$(BIN)/python -m tests.demo --data $(DATA)/demo
 
 clean:
 	rm -rf $(DATA)/demo .pytest_cache
