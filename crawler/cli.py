@@ -167,3 +167,6 @@ def schedule(data_dir, registry, at, systemd, install, unit_dir):
 
 def main():
     cli()
+
+
+from crawler import cli_archive  # noqa: E402,F401  (registers search, show, stats, export, cdxj, wacz, index)

@@ -1,0 +1,400 @@
+"""``govarchive search | show | stats | export | cdxj | wacz | index``: reading the archive.
+
+Each command is a thin layer over a library function (archive/search.py, archive/query.py) that
+formats its result; errors are short messages (exit 2 for a bad query or usage, 1 for anything else
+that went wrong), never tracebacks.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import click
+
+from crawler.cli import cli, data_option
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def _open(data_dir):
+    """The archive database of ``data_dir``; a clear error if there is none (never creates one)."""
+    from archive.db import DB_NAME, open_db
+
+    if not (Path(data_dir) / DB_NAME).exists():
+        raise click.ClickException(f"no archive in {data_dir}: {Path(data_dir) / DB_NAME} does not exist "
+                                   "(crawl first, or give --data DIR)")
+    try:
+        return open_db(data_dir)
+    except sqlite3.DatabaseError as exc:
+        raise click.ClickException(f"cannot open {Path(data_dir) / DB_NAME}: {exc}") from None
+
+
+def cell_width(text: str) -> int:
+    """Terminal columns of ``text``: CJK and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+               for ch in text)
+
+
+def wrap_cells(text: str, width: int, max_lines: int | None = None) -> list[str]:
+    """``text`` cut into lines of at most ``width`` terminal columns (… marks a cut at ``max_lines``)."""
+    text = " ".join(str(text if text is not None else "").split())
+    lines, line, used = [], [], 0
+    for ch in text:
+        w = cell_width(ch)
+        if used + w > width:
+            lines.append("".join(line).rstrip())
+            line, used = [], 0
+            if ch == " ":
+                continue
+        line.append(ch)
+        used += w
+    if line or not lines:
+        lines.append("".join(line))
+    if max_lines and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        while last and cell_width(last) + 1 > width:
+            last = last[:-1]
+        if last.count("【") > last.count("】"):  # do not leave a highlight open
+            last = last[:last.rfind("【")]
+        lines[-1] = last + "…"
+    return lines
+
+
+def pad(text: str, width: int, align: str = "<") -> str:
+    fill = " " * max(0, width - cell_width(text))
+    return fill + text if align == ">" else text + fill
+
+
+def render_table(rows: list[dict], columns: list[tuple[str, str, int, str, int | None]]) -> str:
+    """A plain-text table; columns are ``(key, header, width, align, max_lines)``, cells wrap."""
+    sep = "  "
+    out = [sep.join(pad(h, w, a) for _, h, w, a, _ in columns).rstrip(),
+           sep.join("-" * w for _, _, w, _, _ in columns)]
+    for row in rows:
+        cells = [wrap_cells(row.get(key), w, m) for key, _, w, _, m in columns]
+        for i in range(max(len(c) for c in cells)):
+            out.append(sep.join(pad(c[i] if i < len(c) else "", w, a)
+                                for c, (_, _, w, a, _) in zip(cells, columns)).rstrip())
+    return "\n".join(out)
+
+
+def _write_csv(rows: list[dict], fieldnames: list[str]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=fieldnames, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def _json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# -- search ---------------------------------------------------------------------------------------
+
+SEARCH_COLUMNS = [("id", "id", 6, ">", None), ("report_year", "year", 4, "<", None), ("portal", "portal", 12, "<", 2),
+                  ("title", "title", 28, "<", 3), ("snippet", "snippet", 40, "<", 4)]
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1, required=True)
+@click.option("--year", type=int, help="Only reports on this year (report_year).")
+@click.option("--portal", help="Only this portal id.")
+@click.option("--agency", help="Only agencies whose name contains this text (常德 finds every 常德 agency).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10000), help="At most N hits.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@data_option
+def search(query, year, portal, agency, limit, fmt, data_dir):
+    """Full-text search over report titles and texts, best matches first.
+
+    \b
+    Terms of any length, Chinese or not:   复议   行政诉讼   政府信息公开   复   2017
+    Several terms: all of them (AND)       复议 诉讼
+    Either term                            复议 OR 诉讼
+    A phrase (a space: any separator)      '"行政复议 行政诉讼"'  finds 行政复议、行政诉讼
+    Without a term                         复议 -诉讼   (or: 复议 NOT 诉讼)
+    Grouping, one column                   '(复议 OR 诉讼) title:2017'
+
+    Each hit has a snippet of the text with the matches in 【】 (table, csv) or also <mark> (json:
+    snippet_html). The search index is brought up to date first if the archive changed.
+    """
+    from archive.search import QueryError, count_matches, index_is_current, index_reports
+    from archive.search import search as run_search
+
+    for word in query:
+        if word.startswith("--"):
+            raise click.UsageError(f"no such option: {word}")
+    text = " ".join(query)
+    db = _open(data_dir)
+    if not index_is_current(db):
+        try:
+            index_reports(db)
+        except sqlite3.OperationalError as exc:  # a read-only archive: search what is indexed
+            click.echo(f"warning: could not update the search index ({exc})", err=True)
+    started = time.perf_counter()
+    try:
+        hits = run_search(db, text, year=year, portal=portal, agency=agency, limit=limit)
+        total = count_matches(db, text, year=year, portal=portal, agency=agency) if fmt == "table" else None
+    except QueryError as exc:
+        raise click.UsageError(f"bad query: {exc}") from None
+    elapsed = (time.perf_counter() - started) * 1000
+    if fmt == "json":
+        _json(hits)
+        return
+    if fmt == "csv":
+        _write_csv(hits, ["id", "report_year", "portal", "agency", "title", "publish_date", "url", "rank", "snippet"])
+        return
+    if not hits:
+        click.echo(f"no report matches {text!r}" + _filters_note(year, portal, agency), err=True)
+        return
+    click.echo(render_table(hits, SEARCH_COLUMNS))
+    click.echo(f"{len(hits)} of {total} reports ({elapsed:.0f} ms)" + _filters_note(year, portal, agency))
+
+
+def _filters_note(year, portal, agency) -> str:
+    parts = [f"{k}={v}" for k, v in (("year", year), ("portal", portal), ("agency", agency)) if v]
+    return f" with {', '.join(parts)}" if parts else ""
+
+
+@cli.command("index")
+@click.option("--rebuild", is_flag=True, help="Empty and refill the index instead of updating it.")
+@data_option
+def index_cmd(rebuild, data_dir):
+    """Bring the full-text search index up to date, checking every report (the crawler does a quick
+    update after every crawl; `search` does one when reports were added)."""
+    from archive.search import index_reports
+
+    started = time.perf_counter()
+    result = index_reports(_open(data_dir), rebuild=rebuild, verify=True)
+    click.echo(f"search index: {result['indexed']} reports ({result['added']} added, {result['removed']} removed"
+               f"{', rebuilt' if result['rebuilt'] else ''}) in {time.perf_counter() - started:.2f} s")
+
+
+# -- show -----------------------------------------------------------------------------------------
+
+SHOW_FIELDS = ("id", "title", "agency", "portal", "region", "report_year", "publish_date", "source", "index_no",
+               "doc_no", "url", "fetched_at", "last_seen_at", "version", "is_latest", "chars", "text_status",
+               "extractor", "crawl_id", "warc_file", "warc_offset", "warc_length")
+
+
+@cli.command()
+@click.argument("ref", metavar="ID|URL")
+@click.option("--text", "mode", flag_value="text", help="Only the text.")
+@click.option("--meta", "mode", flag_value="meta", help="Only the metadata, as JSON (with attachments, versions).")
+@click.option("--raw", "mode", flag_value="raw",
+              help="The archived HTTP response (status line, headers, body as sent), read from its WARC record.")
+@data_option
+def show(ref, mode, data_dir):
+    """Show one report by id or URL: its metadata and text (default), or --text, --meta, --raw.
+
+    A URL finds the latest version of that report. With --raw any captured URL works (listing pages,
+    error pages): the newest capture's response is printed, byte for byte.
+    """
+    from archive.query import find_capture, find_report, raw_response, report_meta
+
+    db = _open(data_dir)
+    report = find_report(db, ref)
+    if mode == "raw":
+        row = report or (find_capture(db, ref) if not ref.strip().isdigit() else None)
+        if row is None:
+            raise click.ClickException(f"no report or capture {ref!r} in {data_dir}")
+        try:
+            data = raw_response(data_dir, row)
+        except (LookupError, OSError, ValueError) as exc:
+            raise click.ClickException(f"cannot read the WARC record of {row['url']}: {exc}") from None
+        click.echo(data, nl=False)  # bytes go to the binary stdout, unchanged
+        return
+    if report is None:
+        hint = " (a captured page that is not a report: use --raw)" if find_capture(db, ref) else ""
+        raise click.ClickException(f"no report {ref!r} in {data_dir}{hint}")
+    if mode == "text":
+        click.echo(report["text"] or "")
+        return
+    meta = report_meta(db, report)
+    if mode == "meta":
+        _json(meta)
+        return
+    width = max(len(k) for k in SHOW_FIELDS)
+    for key in SHOW_FIELDS:
+        if report.get(key) not in (None, ""):
+            click.echo(f"{key:<{width}}  {report[key]}")
+    if len(meta["versions"]) > 1:
+        click.echo(f"{'versions':<{width}}  " + ", ".join(
+            f"{v['version']}: id {v['id']} ({v['fetched_at']}){' latest' if v['is_latest'] else ''}"
+            for v in meta["versions"]))
+    for att in meta["attachments"]:
+        click.echo(f"{'attachment':<{width}}  {att['filename'] or ''} {att['url']} ({att['chars'] or 0} chars)")
+    click.echo("")
+    click.echo(report["text"] or "")
+
+
+# -- stats ----------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--crawls", default=10, show_default=True, type=click.IntRange(0, 1000), help="Show the last N crawls.")
+@data_option
+def stats(fmt, crawls, data_dir):
+    """Reports per portal and year (a coverage matrix: · marks a missing year), captures, crawl history."""
+    from archive.query import stats as archive_stats
+
+    result = archive_stats(_open(data_dir), crawls=crawls)
+    if fmt == "json":
+        result["coverage"]["portals"] = [{**p, "counts": {str(y): n for y, n in p["counts"].items()}}
+                                         for p in result["coverage"]["portals"]]
+        _json(result)
+        return
+    t = result["totals"]
+    click.echo(f"{t['reports']} reports ({t['report_versions']} versions) from {t['portals_with_reports']} portals, "
+               f"{t['attachments']} attachments, {t['captures']} captures ({_size(t['bytes_captured'])}), "
+               f"{t['crawls']} crawls")
+    click.echo("")
+    click.echo(coverage_table(result["coverage"]))
+    click.echo("")
+    click.echo("captures by status")
+    rows = [{"status": "failed" if r["status"] is None else str(r["status"]), "captures": str(r["captures"]),
+             "bytes": _size(r["bytes"])} for r in result["captures"]]
+    click.echo(render_table(rows, [("status", "status", 7, "<", None), ("captures", "captures", 9, ">", None),
+                                   ("bytes", "bytes", 10, ">", None)]))
+    if result["crawls"]:
+        click.echo("")
+        click.echo("last crawls")
+        rows = [{**c, "id": str(c["id"]), "started_at": (c["started_at"] or "").replace("T", " ").rstrip("Z"),
+                 "took": _duration(c["started_at"], c["finished_at"]),
+                 "pages": str(c["pages_fetched"] or 0),
+                 "reports": f"{c['reports_found'] or 0} ({c['reports_new'] or 0} new, {c['reports_changed'] or 0} chg)",
+                 "errors": str(c["errors"] or 0)} for c in result["crawls"]]
+        click.echo(render_table(rows, [
+            ("id", "id", 4, ">", None), ("mode", "mode", 8, "<", None), ("started_at", "started (UTC)", 19, "<", None),
+            ("took", "took", 8, ">", None), ("pages", "pages", 6, ">", None), ("reports", "reports", 22, "<", None),
+            ("errors", "errors", 6, ">", None), ("status", "status", 12, "<", 2)]))
+
+
+def coverage_table(cov: dict) -> str:
+    """Portal × year matrix of report counts; ``·`` where a portal has no report for a year."""
+    years = cov["years"]
+    short = len(years) > 12  # 2-digit year headers keep 20 years within 100 columns
+    cell = max([2 if short else 4] + [len(str(n)) for p in cov["portals"] for n in p["counts"].values()])
+    name_w = min(20, max([6] + [cell_width(_portal_label(p)) for p in cov["portals"]]))
+    header = pad("portal", name_w) + " " + " ".join(pad(str(y)[-2:] if short else str(y), cell, ">") for y in years)
+    header += "  total  missing"
+    lines = [header.rstrip()]
+    for p in cov["portals"]:
+        label = wrap_cells(_portal_label(p), name_w, 1)[0]
+        cells = " ".join(pad(str(p["counts"][y]) if y in p["counts"] else "·", cell, ">") for y in years)
+        missing = _year_ranges(p["missing"]) if p["counts"] else "all"
+        extra = f" +{p['unknown_year']} no year" if p["unknown_year"] else ""
+        line = f"{pad(label, name_w)} {cells}  {p['total']:>5}  "
+        tail = f"{missing}{extra}"
+        room = max(24, 100 - cell_width(line))
+        lines.append((line + (tail if len(tail) <= room else tail[:room - 1] + "…")).rstrip())
+    if not years:
+        lines.append("(no report has a report_year yet)")
+    return "\n".join(lines)
+
+
+def _portal_label(p: dict) -> str:
+    return f"{p['portal']} {p['name']}" if p.get("name") else str(p["portal"])
+
+
+def _year_ranges(years: list[int]) -> str:
+    """``[2016, 2018, 2019, 2020]`` -> ``2016, 2018-2020``."""
+    parts, start = [], None
+    for i, y in enumerate(years):
+        if start is None:
+            start = y
+        if i + 1 == len(years) or years[i + 1] != y + 1:
+            parts.append(str(start) if start == y else f"{start}-{y}")
+            start = None
+    return ", ".join(parts) or "-"
+
+
+def _size(n: int | None) -> str:
+    n = n or 0
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)  # pragma: no cover
+
+
+def _duration(start, end) -> str:
+    import datetime as dt
+
+    if not start or not end:
+        return ""
+    try:
+        seconds = (dt.datetime.fromisoformat(end.replace("Z", "+00:00"))
+                   - dt.datetime.fromisoformat(start.replace("Z", "+00:00"))).total_seconds()
+    except ValueError:
+        return ""
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
+# -- export, cdxj, wacz ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("out_dir", metavar="DIR", type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "txt"]), required=True,
+              help="jsonl: DIR/reports.jsonl; csv: DIR/reports.csv; txt: DIR/<portal>/<year>_<id>.txt.")
+@click.option("--all-versions", is_flag=True, help="Every stored version, not only the latest of each report.")
+@click.option("--portal", help="Only this portal id.")
+@click.option("--year", type=int, help="Only reports on this year.")
+@data_option
+def export(out_dir, fmt, all_versions, portal, year, data_dir):
+    """Write the reports with their metadata (and attachment texts) into DIR, for later parsing."""
+    from archive.query import export_reports
+
+    result = export_reports(_open(data_dir), out_dir, fmt, all_versions=all_versions, portal=portal, year=year)
+    click.echo(f"exported {result['reports']} reports as {fmt} to {result['files'][0]}")
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Index file to write (default DATA/index.cdxj; - for stdout).")
+@data_option
+def cdxj(output, data_dir):
+    """Write a sorted CDXJ index of the archive's WARC files (for pywb and other replay tools)."""
+    from archive.query import write_cdxj
+
+    _open(data_dir)
+    try:
+        result = write_cdxj(data_dir, output)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    if result["path"] == "-":
+        click.echo(result["text"], nl=False)
+        return
+    click.echo(f"indexed {result['files']} WARC files: {result['lines']} records in {result['path']}")
+
+
+@cli.command()
+@click.argument("output", metavar="OUT.wacz", type=click.Path(dir_okay=False))
+@click.option("--text", is_flag=True, help="Put each report's text into the pages list (full-text search in replay).")
+@click.option("--validate/--no-validate", default=True, show_default=True, help="Run `wacz validate` on the result.")
+@data_option
+def wacz(output, text, validate, data_dir):
+    """Package the WARC files, their index and the reports (as pages, with titles) into OUT.wacz."""
+    from archive.query import create_wacz, validate_wacz
+
+    db = _open(data_dir)
+    try:
+        result = create_wacz(db, data_dir, output, text=text)
+    except (LookupError, ValueError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {result['path']}: {result['warcs']} WARC files, {result['pages_in_wacz']} of "
+               f"{result['pages']} reports as pages")
+    if result["pages_in_wacz"] < result["pages"]:
+        click.echo("warning: some reports' records were not found in the WARC files", err=True)
+    if validate:
+        ok, log = validate_wacz(output)
+        if not ok:
+            raise click.ClickException(f"wacz validate failed:\n{log.strip()}")
+        click.echo("wacz validate: passed")
