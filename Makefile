@@ -8,6 +8,13 @@ APT_PACKAGES := chromium antiword catdoc
 
 .PHONY: install system-packages test demo serve bench clean
 
+# Read-only: Datasette 0.65 has no write API and opens the file mode=ro. Not -i: with WAL, an immutable
+# open ignores the -wal file, so a running or un-checkpointed crawl would be missed or read inconsistently.
+# tests/test_datasette.py starts Datasette with the same arguments.
+SERVE_ARGS := --metadata crawler/datasette/metadata.json --plugins-dir crawler/datasette/plugins \
+              --setting truncate_cells_html 300 --setting suggest_facets off
+PORT ?= 8001
+
 install: $(VENV)/.installed system-packages
 
 $(VENV)/.installed: pyproject.toml
@@ -29,6 +36,14 @@ test: install
 
 demo: install
 	$(BIN)/python -m tests.demo --data $(DATA)/demo
+
+serve: install
+	$(BIN)/govarchive index --data $(DATA)
+	$(BIN)/datasette serve $(DATA)/archive.db $(SERVE_ARGS) --host 127.0.0.1 --port $(PORT)
+
+bench: install
+	$(BIN)/python -m bench.nightly_vs_backfill
+	$(BIN)/python -m bench.search_latency
 
 clean:
 	rm -rf $(DATA)/demo .pytest_cache

@@ -40,6 +40,12 @@ def scrapy_headers(headers) -> list[tuple[str, str]]:
     return [(_text(name), _text(value)) for name, values in headers.items() for value in values]
 
 
+def header_bytes(pairs: list[tuple[str, str]]) -> int:
+    """Size of a response's status line and header block as sent (the crawl's byte count includes it,
+    so a 304 answer is not counted as free)."""
+    return len("HTTP/1.1 200 OK\r\n\r\n") + sum(len(name) + len(value) + 4 for name, value in pairs)
+
+
 def _header(pairs: list[tuple[str, str]], name: str) -> str | None:
     name = name.lower()
     return next((value for key, value in pairs if key.lower() == name), None)
@@ -49,7 +55,8 @@ def capture_exchange(session: ArchiveSession, stats=None, *, url: str, method: s
                      request_headers: list[tuple[str, str]], request_body: bytes, status: int,
                      protocol: str | None, response_headers: list[tuple[str, str]], body: bytes,
                      ip_address=None, portal: str | None = None, request_type: str | None = None,
-                     browser: bool = False, fetched_at=None, prior: dict | None = None) -> dict:
+                     browser: bool = False, fetched_at=None, prior: dict | None = None,
+                     truncated: bool = False, reason: str | None = None) -> dict:
     """Archive one exchange from its raw parts: WARC request+response, a ``captures`` row, stats.
 
     ``prior`` is the URL's latest full capture (a ``captures`` row), if any: a 2xx payload identical to it
@@ -60,20 +67,24 @@ def capture_exchange(session: ArchiveSession, stats=None, *, url: str, method: s
     described by ``response_headers`` (still Content-Encoded when the headers say so; a browser gives
     the decoded body: drop its Content-Encoding first). Returns the location for ``request.meta["warc"]``:
     ``{"file", "offset", "length", "payload_digest", "record_id", "date"}``, ``file`` relative to the
-    data directory.
+    data directory, and ``capture_id`` (the ``captures`` row, for :func:`flag_capture`).
+
+    ``truncated``: the body ended before its announced end (Scrapy's ``dataloss`` flag). It is archived as
+    received, with ``WARC-Truncated: disconnect``, ``captures.error`` set and ``govarchive/errors/truncated``.
     """
     exchange = dict(url=url, method=method, request_headers=request_headers, request_body=request_body,
                     status=status, protocol=protocol, response_headers=response_headers, ip_address=ip_address,
                     fetched_at=fetched_at)
-    unchanged = bool(prior) and 200 <= status < 300 and prior["payload_digest"] == payload_digest(body)
+    unchanged = bool(prior) and 200 <= status < 300 and not truncated and prior["payload_digest"] == payload_digest(body)
     if unchanged:
         loc = session.warc.write_revisit(**exchange, payload_digest=prior["payload_digest"], payload_length=len(body),
                                          refers_to_uri=prior["url"], refers_to_date=prior["fetched_at"])
     else:
-        loc = session.warc.write_exchange(**exchange, body=body)
+        loc = session.warc.write_exchange(**exchange, body=body, truncated="disconnect" if truncated else None,
+                                          reason=reason)  # the reason phrase as received (a browser reports it)
     warc_file = session.relative(loc.path)
     content_type = _header(response_headers, "Content-Type")
-    archive_db.record_capture(
+    capture_id = archive_db.record_capture(
         session.db,
         crawl_id=session.crawl_id, portal=portal, url=url, method=method, request_type=request_type,
         status=status, mime=content_type.split(";", 1)[0].strip().lower() if content_type else None,
@@ -81,29 +92,62 @@ def capture_exchange(session: ArchiveSession, stats=None, *, url: str, method: s
         last_modified=_header(response_headers, "Last-Modified"), fetched_at=loc.date,
         warc_file=warc_file, warc_offset=loc.offset, warc_length=loc.length,
         warc_type="revisit" if unchanged else "response", browser=int(browser),
+        error=f"truncated: {len(body)} bytes received, connection lost before the end of the body" if truncated else None,
     )
     if stats is not None:
         stats.inc_value("govarchive/pages_fetched")
-        stats.inc_value("govarchive/bytes_fetched", len(body))
-        if status >= 500:
+        stats.inc_value("govarchive/bytes_fetched", len(body) + header_bytes(response_headers))
+        if status >= 500 or status == 429:
             stats.inc_value(f"govarchive/errors/http_{status}")
+        if truncated:
+            stats.inc_value("govarchive/errors/truncated")
         if unchanged:
             stats.inc_value("govarchive/revisits")
     if unchanged:
         return {"file": prior["warc_file"], "offset": prior["warc_offset"], "length": prior["warc_length"],
-                "payload_digest": prior["payload_digest"], "record_id": None, "date": prior["fetched_at"]}
+                "payload_digest": prior["payload_digest"], "record_id": None, "date": prior["fetched_at"],
+                "capture_id": capture_id}
     return {"file": warc_file, "offset": loc.offset, "length": loc.length,
-            "payload_digest": loc.payload_digest, "record_id": loc.record_id, "date": loc.date}
+            "payload_digest": loc.payload_digest, "record_id": loc.record_id, "date": loc.date,
+            "capture_id": capture_id}
+
+
+def flag_capture(session: ArchiveSession, stats, location: dict | None, kind: str, message: str) -> None:
+    """Mark an exchange archived whole as a failure found later (a gzip bomb, a redirect loop).
+
+    Sets ``error`` (``"<kind>: <message>"``) on its ``captures`` row (``location`` is its
+    ``request.meta["warc"]``) and counts ``govarchive/errors/<kind>``.
+    """
+    capture_id = (location or {}).get("capture_id")
+    if capture_id is not None:
+        session.db["captures"].update(capture_id, {"error": f"{kind}: {message}"})
+    if stats is not None:
+        stats.inc_value(f"govarchive/errors/{kind}")
+
+
+def error_kind(exception: BaseException) -> str:
+    """The ``govarchive/errors/<kind>`` of a failed download: the exception's class name, or ``too_large``
+    for a download cut off at DOWNLOAD_MAXSIZE. Scrapy cancels those (DownloadCancelledError): with a
+    message when Content-Length announced the size, without one when the body grew past it while streaming
+    (a timeout cancels too, but becomes DownloadTimeoutError)."""
+    name = type(exception).__name__
+    message = str(exception)
+    if name == "DownloadCancelledError" and ("max size" in message or not message.strip()):
+        return "too_large"
+    return name
 
 
 def capture_error(session: ArchiveSession, stats=None, *, url: str, method: str, exception: BaseException,
                   portal: str | None = None, request_type: str | None = None, browser: bool = False) -> None:
     """Record a failed attempt (no response): a ``captures`` row with ``error`` and no WARC location."""
-    kind = type(exception).__name__
+    kind = error_kind(exception)
+    name = type(exception).__name__
     message = str(exception).strip()
+    if kind == "too_large" and not message:
+        message = "body grew past DOWNLOAD_MAXSIZE; download cut off"
     archive_db.record_capture(
         session.db, crawl_id=session.crawl_id, portal=portal, url=urldefrag(url)[0], method=method,
-        request_type=request_type, error=f"{kind}: {message}" if message else kind, browser=int(browser),
+        request_type=request_type, error=f"{name}: {message}" if message else name, browser=int(browser),
     )
     if stats is not None:
         stats.inc_value(f"govarchive/errors/{kind}")
@@ -145,7 +189,7 @@ class WarcCaptureMiddleware:
             response_headers=scrapy_headers(response.headers), body=response.body,
             ip_address=response.ip_address,
             portal=self.portal_of(request), request_type=request.meta.get("request_type"),
-            prior=request.meta.get("prior_capture"),
+            prior=request.meta.get("prior_capture"), truncated="dataloss" in response.flags,
         )
         return response
 

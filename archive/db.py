@@ -26,7 +26,6 @@ REPORT_COLUMNS = {
     "source": str,
     "index_no": str,
     "doc_no": str,
-    "text": str,
     "text_sha1": str,
     "chars": int,
     "text_status": str,
@@ -41,6 +40,7 @@ REPORT_COLUMNS = {
     "extractor": str,
     "found_on": str,
     "link_text": str,
+    "text": str,  # last: queries on the other columns need not read through the text
 }
 
 CAPTURE_COLUMNS = {
@@ -141,7 +141,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     _table(db, "attachments", ATTACHMENT_COLUMNS, pk="id", foreign_keys=[("report_id", "reports", "id")])
     _table(db, "listings", LISTING_COLUMNS, pk="url")
     db["reports"].create_index(["url", "version"], unique=True, if_not_exists=True)
-    db["reports"].create_index(["portal", "report_year"], if_not_exists=True)
+    db["reports"].create_index(["is_latest", "portal", "report_year"], if_not_exists=True)
     db["captures"].create_index(["url", "fetched_at"], if_not_exists=True)
     db["attachments"].create_index(["report_id", "url"], unique=True, if_not_exists=True)
 
@@ -193,10 +193,12 @@ def record_capture(db: sqlite_utils.Database, **fields) -> int:
 
 
 def latest_capture(db: sqlite_utils.Database, url: str) -> dict | None:
-    """The newest 2xx capture of ``url`` stored as a full response record (not a revisit), or None."""
+    """The newest 2xx capture of ``url`` stored as a full response record (not a revisit), or None.
+
+    Captures flagged with an ``error`` (a truncated body, a gzip bomb) are not the page: never reused."""
     rows = db.query(
         "select * from captures where url = ? and status between 200 and 299 and warc_type = 'response' "
-        "order by id desc limit 1",
+        "and error is null order by id desc limit 1",
         [url],
     )
     return next(iter(rows), None)
@@ -226,7 +228,7 @@ def captures_of(db: sqlite_utils.Database, crawl_ids: list[int]) -> dict[str, di
     marks = ",".join("?" * len(crawl_ids))
     rows = db.query(
         f"select * from captures where crawl_id in ({marks}) and status between 200 and 299 "
-        "and warc_type = 'response' order by id", crawl_ids)
+        "and warc_type = 'response' and error is null order by id", crawl_ids)
     return {row["url"]: row for row in rows}
 
 

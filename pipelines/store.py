@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from archive.db import save_attachment, save_report
+from archive.search import index_reports
 from archive.session import ArchiveSession
 
 STORED_FIELDS = ("title", "agency", "report_year", "publish_date", "source", "index_no", "doc_no",
@@ -26,6 +27,10 @@ class StorePipeline:
             save_attachment(self.session.db, attachment_row(report_id, attachment))
         self.session.report_seen(item.url, outcome)
         return item
+
+    def close_spider(self):
+        """Bring the full-text index up to date with this crawl's reports (incremental, cheap)."""
+        index_reports(self.session.db)
 
 
 def report_row(item) -> dict:
