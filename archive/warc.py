@@ -151,10 +151,11 @@ class _RawHeaders(StatusAndHeaders):
             return text.encode("utf-8") + b"\r\n"
 
 
-def _response_http_headers(status, protocol, headers, body_length) -> _RawHeaders:
+def _response_http_headers(status, protocol, headers, body_length, reason: str | None = None) -> _RawHeaders:
     """Status line and headers of a stored response, made to agree with the stored body.
 
     ``body_length`` None keeps the headers' own Content-Length (revisits without a known length).
+    ``reason``: the reason phrase as received, when known (a browser reports it); else rebuilt.
     """
     version, _ = _http_version(protocol)
     lines = []
@@ -171,7 +172,7 @@ def _response_http_headers(status, protocol, headers, body_length) -> _RawHeader
         lines.append((_clean(name), _clean(value)))
     if not have_length and body_length is not None:
         lines.append(("Content-Length", str(body_length)))
-    return _RawHeaders(f"{int(status)} {_reason(int(status))}", lines, protocol=version)
+    return _RawHeaders(f"{int(status)} {_clean(reason) if reason else _reason(int(status))}", lines, protocol=version)
 
 
 def _host_value(url: str) -> str:
@@ -313,12 +314,14 @@ class WarcWriter:
     def write_exchange(self, *, url: str, method: str, request_headers: list[tuple[str, str]],
                        request_body: bytes, status: int, protocol: str | None,
                        response_headers: list[tuple[str, str]], body: bytes, ip_address=None,
-                       fetched_at: dt.datetime | str | None = None) -> WarcLocation:
+                       fetched_at: dt.datetime | str | None = None, truncated: str | None = None,
+                       reason: str | None = None) -> WarcLocation:
         """Write a response record and its request record; return the response record's location.
 
         Headers are ``(name, value)`` pairs, one per value, values being raw header bytes decoded as
         latin-1. ``body`` is the entity body as received: de-chunked but still Content-Encoded. A 304
-        answer is an ordinary (small) response record: it has no payload to deduplicate.
+        answer is an ordinary (small) response record: it has no payload to deduplicate. ``truncated``
+        (``"disconnect"``, ``"length"`` …) marks a body that ended early: ``WARC-Truncated``.
         """
         url = urldefrag(url)[0]
         request_body = request_body or b""
@@ -332,10 +335,10 @@ class WarcWriter:
             ip = str(ip_address) if ip_address else None
             response = self._writer.create_warc_record(
                 url, "response", payload=BytesIO(body), length=len(body),
-                http_headers=_response_http_headers(status, protocol, response_headers, len(body)),
+                http_headers=_response_http_headers(status, protocol, response_headers, len(body), reason),
                 warc_headers=_warc_headers("response", url, date, resp_id, WARC_IP_Address=ip,
                                            WARC_Concurrent_To=req_id, WARC_Protocol=protocol_field,
-                                           WARC_Payload_Digest=digest),
+                                           WARC_Payload_Digest=digest, WARC_Truncated=truncated),
             )
             request = self._writer.create_warc_record(
                 url, "request", payload=BytesIO(request_body), length=len(request_body),
