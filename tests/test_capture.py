@@ -281,10 +281,13 @@ def test_request_meta_and_crawl_counts(crawl, captures):
         row = rows[(warc["file"], warc["offset"])]
         assert row["url"] == url and row["warc_length"] == warc["length"]  # /redirect → /target's own record
         assert (data / warc["file"]).exists() and not Path(warc["file"]).is_absolute()
-        assert set(warc) == {"file", "offset", "length", "payload_digest", "record_id", "date"}
+        assert set(warc) == {"file", "offset", "length", "payload_digest", "record_id", "date", "capture_id"}
     crawl_row = sqlite_utils.Database(data / "archive.db")["crawls"].get(1)
     fetched = [r for r in captures if r["error"] is None]
     assert crawl_row["pages_fetched"] == len(fetched)
-    assert crawl_row["bytes_fetched"] == sum(r["bytes"] for r in fetched)
+    payload = sum(r["bytes"] for r in fetched)  # the crawl's byte count adds each response's header block
+    assert payload + 100 * len(fetched) < crawl_row["bytes_fetched"] < payload + 1000 * len(fetched)
     assert json.loads(crawl_row["error_counts"]) == {"http_500": 3, "DownloadConnectionRefusedError": 6,
-                                                         "DownloadTimeoutError": 1}
+                                                         "DownloadTimeoutError": 1,
+                                                         # requests given up after their retries (RetryAfterMiddleware)
+                                                         "gave_up_http_500": 1, "gave_up_DownloadConnectionRefusedError": 2}
