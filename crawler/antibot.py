@@ -1,0 +1,148 @@
+"""AntiBotMiddleware: hosts that answer with a JavaScript challenge are fetched with the browser, or given up.
+
+Some portals sit behind 瑞数 (412, sometimes 202 or a tiny 200, with ``$_ts``, a ``<meta … r='m'>`` and a
+script that sets a cookie and reloads), 加速乐 (521 with ``__jsluid`` cookies) or a WAF that answers
+"访问异常/安全检查" with status 200. Only a browser that runs the script gets the content.
+
+* A challenge answer to a plain request is recognised (:func:`challenge_reason`); the WARC capture
+  middleware has already archived it. The host is moved to the browser: the request is issued again
+  through Chromium (crawler/browser.py: one context per host, reused, so the computed cookie serves the
+  host's later pages) and every later request to that host goes straight to the browser.
+* A browser attempt that still ends on a challenge (crawler.browser.ChallengeNotPassed) is a failure of
+  the host. A failed request is tried again while the host has fewer than ``ANTIBOT_MAX_FAILURES``
+  (default 3) consecutive failures and the request itself fewer than that many attempts. At the limit the
+  host is given up: one clear error in the log, ``govarchive/errors/antibot_blocked`` in the stats (it
+  lands in ``crawls.error_counts``), and every further request to it dropped
+  (``govarchive/dropped/antibot_blocked``). Every path is bounded: nothing loops.
+
+Wired at 585 in crawler/settings.py: in the response path after HttpCompressionMiddleware (590, bodies are
+decoded) and before MetaRefreshMiddleware (580) and RetryMiddleware (550).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from scrapy.exceptions import IgnoreRequest
+
+from crawler.browser import ChallengeNotPassed, browser_request, use_browser
+from crawler.registry import netloc_of
+
+logger = logging.getLogger(__name__)
+
+CHALLENGE_STATUSES = frozenset({412, 521})
+CHALLENGE_MAX_BYTES = 32 * 1024  # a challenge page is small; a real page that mentions $_ts is not
+_SCRIPT = re.compile(rb"<script\b", re.I)
+_MARKERS = [
+    ("$_ts", re.compile(rb"\$_ts\b")),
+    ("meta r=m", re.compile(rb"<meta\b[^>]*\br\s*=\s*['\"]?m['\"]?[\s/>]", re.I)),
+    ("jsluid", re.compile(rb"__jsl(?:uid|_clearance)", re.I)),
+]
+# WAF block pages say so in a few words; a news title on a home page ("开展道路运输安全检查") is no challenge.
+_WAF_TEXT = re.compile(r"访问异常|安全检查|安全验证|人机验证|访问验证|请开启\s*JavaScript|请启用\s*JavaScript", re.I)
+_WAF_MAX_LINKS = 5
+_WAF_MAX_TEXT = 600  # characters of visible text
+_INVISIBLE = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>|&nbsp;|\s+", re.I | re.S)
+
+
+def challenge_reason(status: int, body: bytes | None) -> str | None:
+    """Why this answer is an anti-bot challenge rather than the page, or None.
+
+    412 and 521 are challenges whatever the body. A 200/202 is one when it is small, holds a script and
+    carries a challenge marker (``$_ts``, ``<meta … r='m'>``, ``__jsluid``, WAF text such as 访问异常/安全检查).
+    """
+    if status in CHALLENGE_STATUSES:
+        return f"HTTP {status}"
+    if status not in (200, 202) or not body or len(body) > CHALLENGE_MAX_BYTES or not _SCRIPT.search(body):
+        return None
+    for name, pattern in _MARKERS:
+        if pattern.search(body):
+            return f"HTTP {status} with {name}"
+    if _waf_page(body):
+        return f"HTTP {status} with WAF page"
+    return None
+
+
+def _waf_page(body: bytes) -> bool:
+    """A tiny page (few links, little text) whose text says the visit was stopped for a check."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = body.decode("gb18030", "ignore")
+    if not _WAF_TEXT.search(text) or len(re.findall(r"<a\b", text, re.I)) >= _WAF_MAX_LINKS:
+        return False
+    return len(_INVISIBLE.sub("", text)) < _WAF_MAX_TEXT
+
+
+class AntiBotMiddleware:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.max_failures = max(1, crawler.settings.getint("ANTIBOT_MAX_FAILURES", 3))
+        self.challenged: dict[str, str] = {}  # host -> why it went to the browser
+        self.failures: dict[str, int] = {}    # host -> consecutive failed browser attempts
+        self.blocked: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _hosts_of(self, request):
+        portal = getattr(self.crawler.spider, "portals", {}).get(request.meta.get("portal"))
+        return portal.hosts if portal is not None else None
+
+    def process_request(self, request):
+        host = netloc_of(request.url)
+        if host in self.blocked:
+            self.stats.inc_value("govarchive/dropped/antibot_blocked")
+            raise IgnoreRequest(f"{request.url}: host {host} given up (anti-bot challenge not passed)")
+        if host in self.challenged and not request.meta.get("playwright"):
+            use_browser(request.meta, request.url, self._hosts_of(request))
+            request.meta["antibot_attempts"] = request.meta.get("antibot_attempts", 0) + 1
+        return None
+
+    def process_response(self, request, response):
+        host = netloc_of(request.url)
+        body = response.body if response.status not in CHALLENGE_STATUSES else None
+        reason = challenge_reason(response.status, body)
+        if reason is None:
+            if request.meta.get("playwright") and host in self.challenged:
+                self.failures[host] = 0
+            return response
+        if request.meta.get("playwright"):  # the browser ended on a challenge page too
+            return self._failed(request, host, reason)
+        self.stats.inc_value("govarchive/antibot/challenges")
+        if host not in self.challenged:
+            self.challenged[host] = reason
+            self.stats.inc_value("govarchive/antibot/hosts")
+            logger.warning("host %s answers with an anti-bot challenge (%s at %s): its pages are fetched "
+                           "with the browser from now on", host, reason, request.url)
+        return self._again_in_browser(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ChallengeNotPassed):
+            return None
+        return self._failed(request, netloc_of(request.url), str(exception))
+
+    def _again_in_browser(self, request):
+        again = browser_request(request, self._hosts_of(request))
+        again.meta["antibot_attempts"] = again.meta.get("antibot_attempts", 0) + 1
+        return again
+
+    def _failed(self, request, host: str, why: str):
+        self.challenged.setdefault(host, why)
+        self.failures[host] = self.failures.get(host, 0) + 1
+        self.stats.inc_value("govarchive/antibot/failures")
+        if self.failures[host] >= self.max_failures:
+            if host not in self.blocked:
+                self.blocked.add(host)
+                self.stats.inc_value("govarchive/errors/antibot_blocked")
+                logger.error("host %s: anti-bot challenge not passed %d times in a row (last: %s); giving up "
+                             "on this host, its remaining pages are skipped", host, self.failures[host], why)
+            raise IgnoreRequest(f"{request.url}: host {host} given up (anti-bot challenge not passed)")
+        if request.meta.get("antibot_attempts", 0) >= self.max_failures:
+            raise IgnoreRequest(f"{request.url}: anti-bot challenge not passed after "
+                                f"{request.meta['antibot_attempts']} attempts")
+        logger.info("%s: anti-bot challenge not passed (%s); trying again", request.url, why)
+        return self._again_in_browser(request)
