@@ -4,6 +4,8 @@ Values a user is likely to change are read from the environment by crawler/cli.p
 given with ``scrapy crawl portal -s NAME=VALUE``.
 """
 
+from crawler.browser import CHROMIUM_ARGS, find_chromium
+
 BOT_NAME = "govarchive"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -21,20 +23,32 @@ WARC_PREFIX = "govarchive"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Holds that limit even with no download delay (Scrapy 2.19's own downloader does not: crawler/downloader.py).
+DOWNLOADER = "crawler.downloader.PerHostLimitDownloader"
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.5
 DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+# A response is held whole in memory (then archived, decoded, extracted): past 40 MB the download is cut off
+# and recorded (captures.error, crawls.error_counts "too_large"). Report PDFs, even scanned ones, stay well
+# below; a 50 MB file would cost several copies of itself in RSS. The same limit bounds decompression
+# (HttpCompressionMiddleware stops a gzip bomb there: "decompressed_too_large").
+DOWNLOAD_MAXSIZE = 40 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+# A body cut short is archived as received (WARC-Truncated, captures.error "truncated"), retried, and never
+# reused as the page; Scrapy's default would drop it unarchived.
+DOWNLOAD_FAIL_ON_DATALOSS = False
 RETRY_TIMES = 2
+RETRY_AFTER_MAX = 600  # seconds: a longer Retry-After on 429/503 is not waited for; the request is given up
+URL_TRAP_MAX_PER_PATTERN = 50  # discovery requests per portal for one URL pattern (numbers blanked): calendars
+URL_TRAP_MAX_REPEATS = 3  # a path repeating one segment this often is a relative-link loop
 COOKIES_ENABLED = True
 REFERER_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 
 # -- focused discovery (spiders/portal.py) -------------------------------------------------------------
-PORTAL_PAGE_BUDGET = 400  # pages fetched per portal, listing and navigation pages included
+PORTAL_PAGE_BUDGET = 5000  # pages fetched per portal and run, all kinds: a guard against traps, not a focus tool
 PORTAL_MAX_DEPTH = 6  # navigation hops from a start URL; pagination of a listing does not count
 PORTAL_EXPLORE_DEPTH = 1  # links with no sign of the report column are followed only this close to a start URL
 NIGHTLY_RECHECK_DAYS = 7  # a nightly crawl re-checks (conditionally) reports last seen longer ago than this
@@ -46,6 +60,17 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.SharedRobotsTxtMiddleware": 100,
     "crawler.middlewares.PortalScopeMiddleware": 60,
+    # Before the scope check (so traps do not eat the page budget): endless calendars, self-nesting paths.
+    "crawler.middlewares.UrlTrapMiddleware": 55,
+    # Replaced by subclasses that record what Scrapy drops silently: Retry-After honoured on 429/503 (the
+    # host's slot paused) and give-ups counted; a gzip bomb stopped at DOWNLOAD_MAXSIZE flagged in captures;
+    # redirect loops stopped at once and counted.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.BoundedHttpCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.LoopSafeRedirectMiddleware": 600,
     # Replaced: Scrapy's cookie middleware would try to download the Public Suffix List offline.
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "crawler.middlewares.OfflineCookiesMiddleware": 700,
@@ -55,7 +80,29 @@ DOWNLOADER_MIDDLEWARES = {
     # are answered from the archive with the body as served.
     "archive.reuse.ArchiveReuseMiddleware": 920,
     "archive.capture.WarcCaptureMiddleware": 950,
+    # Browser requests (meta["playwright"]): wires the page, archives what Chromium received (crawler/browser.py).
+    "crawler.browser.BrowserCaptureMiddleware": 960,
+    # After HttpCompression (590) in the response path, before MetaRefresh (580) and Retry (550): a host that
+    # answers with a JavaScript challenge (412/521/$_ts) moves to the browser, or is given up (crawler/antibot.py).
+    "crawler.antibot.AntiBotMiddleware": 585,
 }
+
+# -- the browser: Debian's Chromium through scrapy-playwright, only for requests that need it ------------
+# Plain requests still go to Scrapy's HTTP/1.1 handler; the browser starts with the first browser request.
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.browser.BrowserDownloadHandler",
+    "https": "crawler.browser.BrowserDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {"executable_path": find_chromium(), "headless": True, "args": CHROMIUM_ARGS}
+PLAYWRIGHT_MAX_CONTEXTS = 8  # one context per host; the least recently used idle one closes past this
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2  # as CONCURRENT_REQUESTS_PER_DOMAIN
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms, as DOWNLOAD_TIMEOUT
+PLAYWRIGHT_PROCESS_REQUEST_HEADERS = None  # the browser sends its own headers, cookies set by scripts included
+BROWSER_CHALLENGE_TIMEOUT = 15.0  # seconds for a page to get past a challenge and load
+BROWSER_CHALLENGE_RELOADS = 3  # challenge pages one attempt may see before it counts as failed
+BROWSER_SETTLE_TIMEOUT = 5.0  # seconds to wait for a quiet network (lists loaded by XHR)
+ANTIBOT_MAX_FAILURES = 3  # failed browser attempts in a row before a challenged host is given up
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,

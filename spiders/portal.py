@@ -13,6 +13,7 @@ enforced for every request, redirects included, by crawler.middlewares.PortalSco
 
 from __future__ import annotations
 
+import codecs
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -22,19 +23,25 @@ from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 
 from archive.db import held_reports, known_listings, remember_listing, utcnow
 from archive.session import ArchiveSession
+from crawler.browser import is_attachment_url, listing_needs_browser, use_browser
 from crawler.items import ReportCandidate
 from crawler.registry import load_registry, portal_for_url
 from pipelines.attachments import attachment_kind
 from pipelines.classify import looks_like_report_link
+from pipelines.decode import decode_html
+from spiders import cms
 from spiders.links import is_pager_link, report_score, same_page, script_pages
 
 # Request types and their priorities (higher first): finish a list before wandering off.
-PRIORITY = {"next_page": 100, "listing": 100, "seed": 40, "attachment": 35, "report": 30, "navigation": 10, "explore": 0}
+PRIORITY = {"next_page": 100, "listing": 100, "render": 100, "seed": 40, "attachment": 35, "report": 30,
+            "navigation": 10, "explore": 0}
 # Attachments (pdf, doc, xls …) are kept for the attachment pipeline; images, media and archives are not.
 SKIPPED_EXTENSIONS = [e for e in IGNORED_EXTENSIONS if e not in {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et"}]
 ATTACHMENT_LINKS = LinkExtractor(deny_extensions=[], unique=True, tags=("a", "area", "iframe", "embed"),
                                  attrs=("href", "src"))
 MAX_ATTACHMENTS = 10
+# Fetched without the browser even on a portal whose registry entry says "browser": true.
+PLAIN_HTTP_TYPES = {"report", "attachment"}
 
 
 class PortalSpider(scrapy.Spider):
@@ -46,6 +53,7 @@ class PortalSpider(scrapy.Spider):
             portals = _portals_from_arguments(registry, url, only)
         self.portals = {p.id: p for p in portals}
         self.listing_found = set()
+        self.rendered = set()  # URLs re-requested through the browser (once each)
         self.link_extractor = LinkExtractor(deny_extensions=SKIPPED_EXTENSIONS, unique=True, strip=True)
 
     @classmethod
@@ -70,9 +78,11 @@ class PortalSpider(scrapy.Spider):
             for url in [] if listings else portal.start_urls:
                 yield self.request(url, portal, "seed", depth=0)
 
-    def request(self, url, portal, request_type, depth, link_text="", found_on="", score=0):
+    def request(self, url, portal, request_type, depth, link_text="", found_on="", score=0, browser=False):
         meta = {"portal": portal.id, "request_type": request_type, "nav_depth": depth,
                 "link_text": link_text, "found_on": found_on, "score": score}
+        if browser or (portal.browser and request_type not in PLAIN_HTTP_TYPES and not is_attachment_url(url)):
+            use_browser(meta, url, portal.hosts)
         if not portal.robots:
             meta["dont_obey_robotstxt"] = True
         return scrapy.Request(url, callback=self.parse, meta=meta, priority=PRIORITY[request_type] + min(score, 60))
@@ -85,8 +95,12 @@ class PortalSpider(scrapy.Spider):
                 candidate.attachments.append(attachment_of(response))
                 yield candidate
             return
+        response = decoded(response)
         title = page_title(response)
         if response.meta["request_type"] == "report" or looks_like_report_link(title, response.url):
+            if "dataloss" in response.flags:  # cut short even after retries: archived and flagged, not a report
+                self.logger.warning("%s: body truncated; not taken as a report", response.url)
+                return
             files = attachment_urls(response, portal)
             yield from self.with_attachments(self.candidate(response, portal), files)
             return
@@ -106,7 +120,9 @@ class PortalSpider(scrapy.Spider):
         candidate.attachments.append(attachment_of(response))
         yield from self.with_attachments(candidate, pending)
 
-    def attachment_failed(self, failure, candidate, pending):
+    def attachment_failed(self, failure):
+        # Scrapy passes cb_kwargs to the callback only: an errback finds them on the request.
+        candidate, pending = failure.request.cb_kwargs["candidate"], failure.request.cb_kwargs["pending"]
         url = failure.request.url
         self.logger.warning("attachment %s of %s not fetched: %s", url, candidate.url, failure.getErrorMessage())
         candidate.attachments.append({"url": url, "error": failure.getErrorMessage() or failure.type.__name__})
@@ -115,17 +131,17 @@ class PortalSpider(scrapy.Spider):
     def follow(self, response, portal, title):
         """Requests for the report links, pager pages and promising navigation links of a page."""
         meta = response.meta
-        links = [link for link in self.link_extractor.extract_links(response) if self.in_scope(link.url, portal)]
+        links = self.link_extractor.extract_links(response) + cms.embedded_links(response)  # + Hanweb datastore
+        links = [link for link in links if self.in_scope(link.url, portal)]
         reports = [link for link in links if looks_like_report_link(link.text, link.url)]
-        for link in reports:
-            if self.nightly and link.url in self.held_reports:
-                self.session.report_seen(link.url)
-                continue
-            yield self.request(link.url, portal, "report", meta["nav_depth"], link.text, response.url)
+        yield from self.report_requests(response, portal, reports)
         is_listing = bool(reports) or meta["request_type"] in ("next_page", "listing")
         if reports:
             self.listing_found.add(portal.id)
             remember_listing(self.session.db, response.url, portal.id, len(reports))
+        elif self.needs_rendering(response, title, links):
+            yield self.request(response.url, portal, "render", meta["nav_depth"], meta["link_text"], meta["found_on"],
+                               meta["score"], browser=True).replace(dont_filter=True)
         if is_listing or meta["score"] > 0 or report_score(title, response.url) > 0:
             yield from self.pages_of_list(response, portal, links)
         depth = meta["nav_depth"] + 1
@@ -147,7 +163,38 @@ class PortalSpider(scrapy.Spider):
         urls += [link.url for link in links if is_pager_link(link.text)]
         for url in dict.fromkeys(urls):
             if not same_page(url, response.url):
-                yield self.request(url, portal, "next_page", meta["nav_depth"], "", response.url, meta["score"])
+                yield self.request(url, portal, "next_page", meta["nav_depth"], "", response.url, meta["score"],
+                                   browser=bool(meta.get("playwright")))  # a rendered list's pages need it too
+        for api_call in cms.list_api_requests(response):  # list pages a CMS script fetches (POST, no browser)
+            base = self.request(api_call.url, portal, "next_page", meta["nav_depth"], "", response.url, meta["score"])
+            meta_plain = {k: v for k, v in base.meta.items() if not k.startswith(("playwright", "browser_"))}
+            yield api_call.replace(callback=self.parse_list_api, meta=meta_plain, priority=base.priority)
+
+    def parse_list_api(self, response):
+        """A CMS list API's reply (Hanweb dataproxy.jsp XML, Fujian /fjdzapp/search JSON): its reports."""
+        portal = self.portals[response.meta["portal"]]
+        links = [link for link in cms.api_links(response) if self.in_scope(link.url, portal)]
+        reports = [link for link in links if looks_like_report_link(link.text, link.url)]
+        if reports:
+            self.listing_found.add(portal.id)
+        yield from self.report_requests(response, portal, reports)
+
+    def report_requests(self, response, portal, reports):
+        """Requests for the report links found on ``response`` (in a nightly crawl, those not held yet)."""
+        for link in reports:
+            if self.nightly and link.url in self.held_reports:
+                self.session.report_seen(link.url)
+                continue
+            yield self.request(link.url, portal, "report", response.meta["nav_depth"], link.text, response.url)
+
+    def needs_rendering(self, response, title, links):
+        """A report-column page whose list a script writes (no report links, no pager): render it, once."""
+        score = max(response.meta["score"], report_score(title, response.url))
+        if response.url in self.rendered or not listing_needs_browser(response, links, score):
+            return False
+        self.rendered.add(response.url)
+        self.crawler.stats.inc_value("govarchive/browser/rendered_listings")
+        return True
 
     def in_scope(self, url, portal):
         if portal.owns(url):
@@ -191,6 +238,18 @@ def filename_of(response) -> str:
     match = re.search(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)", disposition, re.I)
     name = match.group(1) if match else urlsplit(response.url).path.rsplit("/", 1)[-1]
     return unquote(name)
+
+
+def decoded(response):
+    """``response`` read in the encoding pipelines/decode.py settles on, so that link texts and titles come
+    out right on GBK/GB18030 pages whose header names the wrong charset (or none); unchanged otherwise."""
+    content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+    encoding = decode_html(response.body, content_type)[1]
+    try:
+        same = codecs.lookup(encoding).name == codecs.lookup(response.encoding).name
+    except LookupError:
+        return response
+    return response if same else response.replace(encoding=encoding)
 
 
 def page_title(response) -> str:

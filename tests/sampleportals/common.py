@@ -47,6 +47,16 @@ def body_html(site: Site, article: Article) -> str:
                        bookmark_at=article.bookmark_at)
 
 
+def article_meta(article: Article | None, column: bool = False) -> str:
+    """The <meta> tags TRS-family CMSs put in an article's head (ArticleTitle, PubDate, ContentSource)."""
+    if article is None:
+        return ""
+    tags = [("ColumnName", article.column.name)] if column else []
+    tags += [("ArticleTitle", article.title), ("PubDate", f"{article.date:%Y-%m-%d %H:%M}"),
+             ("ContentSource", article.source)]
+    return "".join(f'<meta name="{name}" content="{esc(value)}">\n' for name, value in tags)
+
+
 def newest(articles, default: datetime) -> float:
     dates = [a.date for a in articles]
     return epoch(max(dates)) if dates else epoch(default)

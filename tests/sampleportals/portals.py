@@ -10,10 +10,8 @@ import json
 import random
 from datetime import datetime, timedelta
 
-from . import kaifu, kaipuyun, text, trs
+from . import text
 from .model import CORPUS, Article, Attachment, Channel, Column, Site, corpus_id_for, docx_bytes, gold_lines
-
-RENDER = {"trs": trs.render, "trs-table": trs.render, "asp-gbk": kaifu.render, "kaipuyun": kaipuyun.render}
 
 
 def _news(rnd: random.Random, titles: list[str], newest: datetime, place: str, source: str, unit: str = "市",

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .common import Resource
 from .model import CORPUS, Article, Site
-from .portals import BUILDERS, RENDER
+from .groups import DYNAMIC, GATES, GROUPS, RENDER
 
 HOST = "127.0.0.1"
 
@@ -34,18 +34,30 @@ ROBOTS = {
     "trs-table": "User-agent: *\nDisallow: /was5/\nDisallow: /manage/\n",
     "asp-gbk": "User-agent: *\nDisallow: /admin/\nDisallow: /hdjl/\n",
     "kaipuyun": "User-agent: *\nDisallow: /search/\nDisallow: /admin/\n",
+    "jslist": "User-agent: *\nDisallow: /search/\n",
+    "ruishu": "User-agent: *\nDisallow: /search/\nDisallow: /admin/\n",
+    "hanweb": "User-agent: *\nDisallow: /admin/\nDisallow: /jrobot/\n",
+    "fjtrs": "User-agent: *\nDisallow: /uc/\nDisallow: /ssp/\n",
+    "faults": "User-agent: *\nDisallow: /admin/\n",
+    "polite": "User-agent: *\nDisallow: /xxgk/nb/internal/\nDisallow: /admin/\n",
 }
 SERVER_HEADERS = {
     "trs": [("Server", "nginx/1.16.1")],
     "trs-table": [("Server", "Apache")],
     "asp-gbk": [("Server", "Microsoft-IIS/6.0"), ("X-Powered-By", "ASP.NET")],
     "kaipuyun": [("Server", "nginx")],
+    "jslist": [("Server", "nginx")],
+    "ruishu": [("Server", "nginx")],
+    "hanweb": [("Server", "Hanweb-JCMS")],
+    "fjtrs": [("Server", "nginx")],
+    "faults": [("Server", "nginx")],
+    "polite": [("Server", "nginx")],
 }
 NOT_FOUND = {
     "asp-gbk": "<html><head><title>无法找到该页</title></head><body><h1>无法找到该页</h1>HTTP 错误 404 - 文件或目录未找到。<br>Internet 信息服务 (IIS)</body></html>",
     None: "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
 }
-GZIP_PORTALS = {"changde"}
+GZIP_PORTALS = {"changde", "linli", "jinshi"}
 CHUNKED_PORTALS = {"kaifu"}
 
 
@@ -178,10 +190,26 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
-        self._serve(head=False)
+        self._in_flight(self._serve, head=False)
 
     def do_HEAD(self):
-        self._serve(head=True)
+        self._in_flight(self._serve, head=True)
+
+    def do_POST(self):
+        dynamic = DYNAMIC.get(self.server.state.site.style)
+        self._in_flight(lambda: (dynamic and dynamic(self, False)) or self._other())
+
+    def _in_flight(self, serve, **kwargs) -> None:
+        """Serve one request, keeping count of the portal's requests in flight (``SamplePortals.max_in_flight``)."""
+        owner, portal_id = self.server.owner, self.server.state.site.id
+        with owner._log_lock:
+            owner._in_flight[portal_id] = owner._in_flight.get(portal_id, 0) + 1
+            owner.max_in_flight[portal_id] = max(owner.max_in_flight.get(portal_id, 0), owner._in_flight[portal_id])
+        try:
+            serve(**kwargs)
+        finally:
+            with owner._log_lock:
+                owner._in_flight[portal_id] -= 1
 
     def _other(self):
         self._log(405)
@@ -190,16 +218,30 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    do_POST = do_PUT = do_DELETE = do_OPTIONS = do_PATCH = _other
+    do_PUT = do_DELETE = do_OPTIONS = do_PATCH = _other
 
     def _log(self, status: int) -> None:
         owner = self.server.owner
         with owner._log_lock:
             owner.request_log.append((self.server.state.site.id, self.command, self.path, status, dict(self.headers)))
+            owner.request_times.append(time.monotonic())
 
     def _serve(self, head: bool) -> None:
         state = self.server.state
         site = state.site
+        gate = GATES.get(site.style)
+        answer = gate(site, self.command, self.path, self.headers) if gate else None
+        if answer is not None:  # e.g. an anti-bot challenge instead of the page
+            status, headers, body = answer
+            self._log(status)
+            try:
+                self._send(status, headers, body, head, chunked=False)
+            except (BrokenPipeError, ConnectionResetError):  # a browser that reloads before the page is read
+                pass
+            return
+        dynamic = DYNAMIC.get(site.style)
+        if dynamic is not None and dynamic(self, head):  # answered by the portal's module (APIs, faults)
+            return
         entry = state.lookup(self.path)
         extra = [h for h in SERVER_HEADERS[site.style] if h[0] != "Server"]
         if entry is None:
@@ -222,6 +264,11 @@ class _Handler(BaseHTTPRequestHandler):
             headers.append(("Content-Encoding", "gzip"))
         self._log(200)
         self._send(200, headers, body, head, chunked=site.id in CHUNKED_PORTALS and entry.res.html)
+
+    def reply(self, body: bytes, content_type: str, head: bool, status: int = 200) -> None:
+        """Log and send a whole (not chunked) answer: for the handlers of dynamic URLs (CMS APIs)."""
+        self._log(status)
+        self._send(status, [("Content-Type", content_type)], body, head, chunked=False)
 
     def _send(self, status: int, headers, body: bytes, head: bool, chunked: bool) -> None:
         self.send_response(status)
@@ -256,10 +303,14 @@ class _Server(ThreadingHTTPServer):
 class SamplePortals:
     """All sample portals, served from background threads. Use as a context manager."""
 
-    def __init__(self, port_base: int | None = None, host: str = HOST):
+    def __init__(self, port_base: int | None = None, host: str = HOST, group: str = "corpus"):
         self.port_base = port_base
+        self.group = group  # which portals: "corpus" (the default) or another of groups.GROUPS
         self.host = host
         self.request_log: list[tuple[str, str, str, int, dict]] = []
+        self.request_times: list[float] = []  # time.monotonic() of each request_log entry
+        self.max_in_flight: dict[str, int] = {}  # portal id -> most requests it served at the same time
+        self._in_flight: dict[str, int] = {}
         self._log_lock = threading.Lock()
         self._states: list[_PortalState] = []
         self._servers: list[_Server] = []
@@ -268,7 +319,7 @@ class SamplePortals:
 
     # --- lifecycle ------------------------------------------------------------------------------
     def start(self) -> "SamplePortals":
-        sites = [build() for build in BUILDERS]
+        sites = [build() for build in GROUPS[self.group]]
         try:
             for i, site in enumerate(sites):
                 state = _PortalState(site, i)
