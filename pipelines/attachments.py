@@ -26,7 +26,7 @@ import tempfile
 import zipfile
 from functools import lru_cache
 from importlib import metadata
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx")
 KINDS = ("pdf", "docx", "doc", "xls", "xlsx", "wps")
@@ -75,12 +75,18 @@ def attachment_kind(url: str, content_type: str = "", body_head: bytes = b"") ->
 
 
 def _kind_from_name(url: str, content_type: str) -> str | None:
-    path = unquote(urlsplit(url).path).lower() if url else ""
-    ext = os.path.splitext(path)[1].lstrip(".")
-    if ext in KINDS:
-        return ext
+    for name in [urlsplit(url).path, *download_script_names(url)] if url else []:
+        ext = os.path.splitext(unquote(name).lower())[1].lstrip(".")
+        if ext in KINDS:
+            return ext
     mime = content_type.split(";")[0].strip().lower()
     return MIME_KINDS.get(mime)
+
+
+def download_script_names(url: str) -> list[str]:
+    """File names in a download script's query (Hanweb ``downfile.jsp?filename=….pdf``, ``?file=…``)."""
+    return [value for _, value in parse_qsl(urlsplit(url).query)
+            if os.path.splitext(value.lower())[1].lstrip(".") in KINDS]
 
 
 def _kind_from_magic(head: bytes, hint: str | None) -> str | None:

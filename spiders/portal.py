@@ -26,7 +26,7 @@ from archive.session import ArchiveSession
 from crawler.browser import is_attachment_url, listing_needs_browser, use_browser
 from crawler.items import ReportCandidate
 from crawler.registry import load_registry, portal_for_url
-from pipelines.attachments import attachment_kind
+from pipelines.attachments import attachment_kind, download_script_names
 from pipelines.classify import looks_like_report_link
 from pipelines.decode import decode_html
 from spiders import cms
@@ -233,10 +233,12 @@ def attachment_of(response) -> dict:
 
 
 def filename_of(response) -> str:
-    """The file name the server gives (Content-Disposition), else the last segment of the URL path."""
+    """The file name the server gives (Content-Disposition), else the one in a download script's query, else
+    the last segment of the URL path."""
     disposition = response.headers.get("Content-Disposition", b"").decode("utf-8", "replace")
     match = re.search(r"filename\*?=(?:UTF-8'')?\"?([^\";]+)", disposition, re.I)
-    name = match.group(1) if match else urlsplit(response.url).path.rsplit("/", 1)[-1]
+    names = download_script_names(response.url) or [urlsplit(response.url).path.rsplit("/", 1)[-1]]
+    name = match.group(1) if match else names[0]
     return unquote(name)
 
 

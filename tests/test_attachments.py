@@ -128,6 +128,10 @@ def test_kind_from_extension_then_mime():
     assert attachment_kind("http://x/a.wps") == "wps"
     assert attachment_kind("http://x/download.jsp?id=1", "application/msword; charset=gbk") == "doc"
     assert attachment_kind("http://x/download.jsp", "application/vnd.ms-excel") == "xls"
+    # download scripts that name the file in the query (Hanweb JCMS, many TRS sites)
+    assert attachment_kind("http://x/module/download/downfile.jsp?classid=0&filename=2104191012.pdf") == "pdf"
+    assert attachment_kind("http://x/down.jsp?file=%E5%B9%B4%E6%8A%A5.docx&v=1.0") == "docx"
+    assert attachment_kind("http://x/list.jsp?page=2&v=1.0") is None
     assert attachment_kind("http://x/a.html", "text/html") is None
     assert attachment_kind("http://x/a.html", "", b"<html>") is None
     # an error page served under the attachment's name is not a PDF

@@ -194,3 +194,14 @@ def test_ordinary_pages_have_no_cms_links_or_calls():
     page = HtmlResponse("http://www.x.gov.cn/", body="<html><body><a href='/a.html'>年报</a></body></html>".encode(),
                         encoding="utf-8")
     assert cms.embedded_links(page) == [] and cms.list_api_requests(page) == []
+
+
+def test_hanweb_download_script_attachment_gives_the_stub_report_its_text(run, portals):
+    site = portals._state("jintanqu").site
+    stub = next(a for a in site.report_column().articles if a.attachments)
+    report = run.reports()[site.base_url + stub.path]
+    rows = run.db.execute("select url, filename, text from attachments where report_id = ?", [report["id"]]).fetchall()
+    assert [(url.split("?", 1)[0], name) for url, name, _ in rows] == [
+        (site.base_url + "/module/download/downfile.jsp", stub.attachments[0].name)]
+    assert report["report_year"] == 2008 and "全文详见附件" not in report["text"]
+    assert report["text"] == rows[0][2] and "2008年" in report["text"]

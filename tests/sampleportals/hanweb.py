@@ -13,7 +13,8 @@
   ``<datastore><totalrecord>…</totalrecord><recordset>…`` XML. A GET of dataproxy.jsp gets 405;
 - articles at ``/art/YYYY/M/D/art_<colid>_<docid>.html``: ArticleTitle/PubDate/ContentSource meta tags,
   a ``#zoom`` body between ``<!--ContentStart-->`` and ``<!--ContentEnd-->``, a ``.bdsharebuttonbox``
-  share bar, 打印/关闭 links.
+  share bar, 打印/关闭 links; attachments behind ``/module/download/downfile.jsp?classid=0&filename=<name>``
+  (no Content-Disposition): the 2008 report is only such a Word file, its page a stub.
 
 The report column holds 19 records at 5 a page: page 1 is in the page, pages 2-4 come from three POSTs.
 """
@@ -26,10 +27,11 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import text
 from .common import Resource, article_meta, body_html, esc, newest
-from .model import Article, Channel, Column, Site
+from .model import Article, Attachment, Channel, Column, Site, docx_bytes
 
 WEBID = 77
 PROXY = "/module/web/jpage/dataproxy.jsp"
+DOWNFILE = "/module/download/downfile.jsp"  # attachments: ?classid=0&filename=<name on the server>
 
 
 def layout(site: Site) -> None:
@@ -113,10 +115,16 @@ def _article_main(site: Site, a: Article) -> str:
 　字体：[ <a href="javascript:doZoom(20)">大</a> <a href="javascript:doZoom(16)">中</a> <a href="javascript:doZoom(14)">小</a> ]</div>
 <div id="zoom">
 <!--ContentStart-->{body_html(site, a)}<!--ContentEnd-->
-</div>
+</div>{_attachment_links(a)}
 <div class="bdsharebuttonbox"><a href="#" class="bds_more" data-cmd="more">分享到：</a><a href="#" class="bds_weixin" data-cmd="weixin" title="分享到微信"></a></div>
 <div class="tools"><a href="javascript:window.print()">【打印本页】</a> <a href="javascript:window.close()">【关闭窗口】</a></div>
 </div>"""
+
+
+def _attachment_links(a: Article) -> str:
+    links = "".join(f'<p><a href="{DOWNFILE}?classid=0&amp;filename={att.name}">{esc(att.filename)}</a></p>'
+                    for att in a.attachments)
+    return f'\n<div class="fj">附件：{links}</div>' if links else ""
 
 
 def render(site: Site) -> dict[str, Resource]:
@@ -141,8 +149,11 @@ def render(site: Site) -> dict[str, Resource]:
 
 
 def dynamic(handler, head: bool) -> bool:
-    """dataproxy.jsp: POST only, records ``startrecord..endrecord`` of the column the form names."""
+    """dataproxy.jsp (POST only: records ``startrecord..endrecord`` of the column the form names) and
+    downfile.jsp (an attachment named by ``filename``, with no Content-Disposition)."""
     parts = urlsplit(handler.path)
+    if parts.path == DOWNFILE:
+        return _download(handler, parse_qs(parts.query).get("filename", [""])[0], head)
     if parts.path != PROXY:
         return False
     if handler.command != "POST":
@@ -167,6 +178,15 @@ def dynamic(handler, head: bool) -> bool:
     return True
 
 
+def _download(handler, name: str, head: bool) -> bool:
+    files = {att.name: att for a in handler.server.state.site.articles() for att in a.attachments}
+    if name not in files:
+        handler.reply("文件不存在".encode("utf-8"), "text/html;charset=UTF-8", head, status=404)
+    else:
+        handler.reply(files[name].make(), files[name].mime, head)
+    return True
+
+
 # --- 常州市金坛区人民政府 ------------------------------------------------------------------------------
 
 def jintanqu() -> Site:
@@ -178,6 +198,11 @@ def jintanqu() -> Site:
         title = f"{agency}{year}年政府信息公开工作年度报告"
         reports.append(Article(title, when, text.annual_report_lines(agency, year, rnd, place), "report", src,
                                docid=str(4100000 + year)))
+    # the oldest report only as a Word file behind downfile.jsp, the page a stub
+    oldest = reports[0]
+    oldest.attachments = [Attachment(f"{oldest.title}.docx", "2009021609301286.docx",
+                                     lambda lines=[oldest.title, *oldest.lines]: docx_bytes(lines, centred=1))]
+    oldest.lines = ["全文详见附件。"]
     report_col = Column("1229365", "政府信息公开年报", "/col/col1229365/", per_page=5, section="政务公开", articles=[
         *reports,
         Article("关于做好2022年度政府信息公开工作年度报告编制发布工作的通知", datetime(2023, 1, 6, 10, 0),
