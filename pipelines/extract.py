@@ -13,6 +13,8 @@ import hashlib
 import logging
 import multiprocessing
 
+from scrapy.exceptions import DropItem
+
 from pipelines.attachments import extract_attachment, use_attachment_text
 from pipelines.classify import is_annual_report, report_agency, report_year
 from pipelines.clean import EXTRACTOR, body_element, clean_tree, parse_html
@@ -21,6 +23,10 @@ from pipelines.metadata import FIELDS, metadata_from_tree
 
 logger = logging.getLogger(__name__)
 MAX_POOL_RESTARTS = 3  # then extract inline: a pool that cannot keep its workers alive only wastes time
+
+
+class ExtractionTimeout(Exception):
+    """A page or attachment took longer than ``EXTRACT_TIMEOUT`` to extract; its worker was stopped."""
 
 KEYS = ("title", "text", "chars", "text_sha1", *FIELDS[1:], "agency", "report_year", "is_report", "reason",
         "encoding", "extractor")
@@ -90,14 +96,18 @@ class ExtractPipeline:
     process pool; store the page's dict in ``item.extracted`` (keys the spider set there are kept unless
     extraction fills them) and each attachment's next to it (its body is dropped once read)."""
 
-    def __init__(self, processes: int = 2):
+    def __init__(self, processes: int = 2, timeout: float = 300.0, stats=None):
         self.processes = processes
+        self.timeout = timeout
+        self.stats = stats
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
         self.restarts = 0
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getint("EXTRACT_PROCESSES", 2))
+        settings = crawler.settings
+        return cls(settings.getint("EXTRACT_PROCESSES", 2), settings.getfloat("EXTRACT_TIMEOUT", 300.0),
+                   crawler.stats)
 
     def open_spider(self, spider=None):
         if self.processes > 0 and self.pool is None:
@@ -107,12 +117,19 @@ class ExtractPipeline:
             )
 
     async def process_item(self, item, spider=None):
-        item.extracted.update(await self._run(extract_page, item.body, item.url, item.content_type))
+        try:
+            item.extracted.update(await self._run(extract_page, item.body, item.url, item.content_type))
+        except ExtractionTimeout as exc:  # the page stays in the WARC files; only its row is missing
+            raise DropItem(str(exc)) from None
         for attachment in item.attachments:
             if "body" in attachment:
                 body = attachment.pop("body")
-                attachment.update(await self._run(extract_attachment, body, attachment["url"],
-                                                  attachment["content_type"]))
+                try:
+                    attachment.update(await self._run(extract_attachment, body, attachment["url"],
+                                                      attachment["content_type"]))
+                except ExtractionTimeout as exc:
+                    attachment.update(kind=None, text="", chars=0, text_status=f"error: {exc}", pages=None,
+                                      extractor=None)
         use_attachment_text(item)
         return item
 
@@ -126,7 +143,7 @@ class ExtractPipeline:
         try:
             future = pool.submit(function, body, url, content_type)
             if _asyncio_running():
-                return await asyncio.wrap_future(future)
+                return await self._result(pool, future, url)
             from twisted.internet.threads import deferToThread  # a non-asyncio reactor: wait in a thread
 
             return await deferToThread(future.result)
@@ -142,6 +159,23 @@ class ExtractPipeline:
                     logger.error("an extraction worker died (on %s or a page in flight with it); "
                                  "restarting the pool", url)
             return function(body, url, content_type)
+
+    async def _result(self, pool, future, url: str) -> dict:
+        """The future's result within ``timeout`` seconds; past it, stop the pool's workers (a task running
+        in a worker cannot be cancelled otherwise) and raise :class:`ExtractionTimeout`. The work in flight
+        with it is extracted again (see ``_run``)."""
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+        except asyncio.TimeoutError:
+            if self.stats is not None:
+                self.stats.inc_value("govarchive/errors/extract_timeout")
+            logger.error("%s: extraction took longer than %g s; stopping its worker", url, self.timeout)
+            for process in list((pool._processes or {}).values()):  # Python 3.14 has pool.kill_workers()
+                process.kill()
+            if pool is self.pool:  # the next item opens a new pool
+                self.pool = None
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise ExtractionTimeout(f"extraction took longer than {self.timeout:g} s") from None
 
     def close_spider(self, spider=None):
         if self.pool is not None:

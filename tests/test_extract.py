@@ -209,6 +209,42 @@ def test_extract_pipeline_in_a_process_pool():
     assert pipeline.pool is None
 
 
+def sleep_forever(body: bytes, url: str, content_type: str) -> dict:
+    """An extraction that never ends (a pathological PDF, say), picklable for the pool."""
+    time.sleep(3600)
+    return {}
+
+
+def test_extraction_that_hangs_is_stopped_and_the_pool_goes_on():
+    import asyncio
+
+    from crawler.items import ReportCandidate
+    from pipelines.extract import ExtractionTimeout, ExtractPipeline
+
+    pipeline = ExtractPipeline(processes=1, timeout=2.0)
+    pipeline.open_spider()
+    workers = []
+
+    async def hang_then_extract():
+        hang = asyncio.ensure_future(
+            pipeline._run(sleep_forever, b"", "http://example.gov.cn/huge.pdf", "application/pdf"))
+        await asyncio.sleep(1.0)
+        workers.extend(pipeline.pool._processes.values())
+        with pytest.raises(ExtractionTimeout, match="longer than 2 s"):
+            await hang
+        item = ReportCandidate(url="http://example.gov.cn/a.html", portal="p", body=page("trs_report.html"),
+                               content_type="text/html", extracted={})
+        return await pipeline.process_item(item)
+
+    try:
+        item = asyncio.run(hang_then_extract())
+    finally:
+        pipeline.close_spider()
+    assert item.extracted["title"] == "示例市人民政府2019年政府信息公开工作年度报告"
+    assert workers and not any(worker.is_alive() for worker in workers)  # stopped, not left running
+    assert pipeline.restarts == 0
+
+
 # -- pieces ------------------------------------------------------------------------------------------
 
 
