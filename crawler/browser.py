@@ -346,7 +346,25 @@ class PageTracker:
             await asyncio.wait_for(self._new_document.wait(), remaining)
 
     def _challenge_count(self) -> int:
-        return sum(1 for e in self.exchanges if e.is_document and e.challenge)
+        """Challenge documents so far: by status as soon as they arrive (412, 521), by body once read."""
+        return sum(1 for e in self.exchanges
+                   if e.is_document and (e.challenge or looks_like_challenge(e.status, None)))
+
+    async def _read(self, doc: Exchange, deadline: float) -> bool:
+        """Wait until ``doc`` is read; False if the page reached the challenge limit meanwhile.
+
+        Reading a body can take long on a busy machine while the challenge script reloads the page every
+        few milliseconds: the limit is checked as documents arrive, not only once a body is read.
+        """
+        while not doc.done.is_set():
+            if self._challenge_count() > self.challenge_reloads:
+                return False
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise asyncio.TimeoutError
+            with suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(doc.done.wait(), min(0.1, remaining))
+        return True
 
     async def settle(self, page) -> None:
         """Page method: wait for a loaded, non-challenge document and an idle network."""
@@ -357,7 +375,8 @@ class PageTracker:
                 if doc is None:
                     await self._next_document(None, loop_deadline)
                     continue
-                await asyncio.wait_for(doc.done.wait(), max(0.1, loop_deadline - time.monotonic()))
+                if not await self._read(doc, loop_deadline):
+                    raise await self._give_up(page)
                 if doc.challenge or 300 <= doc.status < 400:
                     if doc.challenge and self._challenge_count() > self.challenge_reloads:
                         raise await self._give_up(page)
