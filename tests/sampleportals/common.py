@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import posixpath
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from html import escape
 
+from . import text
 from .body import render_body
 from .model import Article, Site
 
@@ -55,6 +57,20 @@ def article_meta(article: Article | None, column: bool = False) -> str:
     tags += [("ArticleTitle", article.title), ("PubDate", f"{article.date:%Y-%m-%d %H:%M}"),
              ("ContentSource", article.source)]
     return "".join(f'<meta name="{name}" content="{esc(value)}">\n' for name, value in tags)
+
+
+def yearly_reports(rnd: random.Random, agency: str, place: str, source: str, years, *,
+                   published: datetime, spread: tuple[int, int], docids: int | None = None,
+                   title: str = "{agency}{year}年政府信息公开工作年度报告") -> list[Article]:
+    """One annual report per year, published the next year: ``published`` (its year is replaced), moved by a
+    random number of days in ``spread`` and minutes; docid ``docids + year`` when given."""
+    out = []
+    for year in years:
+        when = published.replace(year=year + 1) + timedelta(days=rnd.randint(*spread), minutes=rnd.randint(0, 300))
+        out.append(Article(title.format(agency=agency, year=year), when,
+                           text.annual_report_lines(agency, year, rnd, place), "report", source,
+                           docid=str(docids + year) if docids else ""))
+    return out
 
 
 def newest(articles, default: datetime) -> float:

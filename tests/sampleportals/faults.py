@@ -39,7 +39,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from . import text
-from .common import Resource, article_meta, body_html, esc, newest, rel
+from .common import Resource, article_meta, body_html, esc, newest, rel, yearly_reports
 from .model import Article, Attachment, Channel, Column, Site
 
 FAULTS = {2018: "timeout", 2017: "reset", 2016: "truncated", 2013: "http_500", 2012: "http_503"}
@@ -307,10 +307,9 @@ def shimen() -> Site:
     place, agency, src = "我县", "石门县人民政府", "县政府办"
     gzip_bomb()  # made now, not while the crawler waits for it
     articles = []
-    for year in range(2011, 2024):
-        when = datetime(year + 1, 3, 20, 10, 0) + timedelta(days=rnd.randint(-10, 10), minutes=rnd.randint(0, 300))
-        a = Article(f"{agency}{year}年政府信息公开工作年度报告", when, text.annual_report_lines(agency, year, rnd, place),
-                    "report", src, docid=str(7100 + year))
+    for a in yearly_reports(rnd, agency, place, src, range(2011, 2024), published=datetime(2000, 3, 20, 10, 0),
+                            spread=(-10, 10), docids=7100):
+        year, when = a.date.year - 1, a.date
         if year in FAULTS:
             a.meta["fault"] = FAULTS[year]
         if year in ENCODINGS:

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 from . import text
-from .common import Resource, article_meta, body_html, esc, newest, rel
+from .common import Resource, article_meta, body_html, esc, newest, rel, yearly_reports
 from .model import Article, Channel, Column, Site
 
 SEARCH = "/fjdzapp/search"
@@ -183,11 +183,8 @@ def dynamic(handler, head: bool) -> bool:
 def pingtan() -> Site:
     rnd = random.Random("pingtan")
     place, agency, src = "实验区", "平潭综合实验区", "管委会办公室"
-    articles = []
-    for year in range(2009, 2026):
-        when = datetime(year + 1, 1, 15, 9, 0) + timedelta(days=rnd.randint(0, 55), minutes=rnd.randint(0, 480))
-        articles.append(Article(f"{agency}{year}年度政府信息公开工作年度报告", when,
-                                text.annual_report_lines(agency, year, rnd, place), "report", src, docid=str(80400 + year)))
+    articles = yearly_reports(rnd, agency, place, src, range(2009, 2026), published=datetime(2000, 1, 15, 9, 0),
+                              spread=(0, 55), docids=80400, title="{agency}{year}年度政府信息公开工作年度报告")
     articles += [
         Article("关于做好2019年度政府信息公开工作年度报告编制工作的通知", datetime(2020, 1, 3, 9, 0),
                 text.notice_lines(2019, "实验区政务公开办公室", "各部门、各片区管理局", "2020年1月20日"), "decoy", src),

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from . import text
-from .common import Resource, article_meta, body_html, esc, newest
+from .common import Resource, article_meta, body_html, esc, newest, yearly_reports
 from .model import Article, Attachment, Channel, Column, Site, docx_bytes
 
 WEBID = 77
@@ -192,12 +192,8 @@ def _download(handler, name: str, head: bool) -> bool:
 def jintanqu() -> Site:
     rnd = random.Random("jintanqu")
     place, agency, src = "金坛区", "常州市金坛区人民政府", "区政府办"
-    reports = []
-    for year in range(2008, 2024):
-        when = datetime(year + 1, 1, 20, 9, 30) + timedelta(days=rnd.randint(0, 60), minutes=rnd.randint(0, 400))
-        title = f"{agency}{year}年政府信息公开工作年度报告"
-        reports.append(Article(title, when, text.annual_report_lines(agency, year, rnd, place), "report", src,
-                               docid=str(4100000 + year)))
+    reports = yearly_reports(rnd, agency, place, src, range(2008, 2024), published=datetime(2000, 1, 20, 9, 30),
+                             spread=(0, 60), docids=4100000)
     # the oldest report only as a Word file behind downfile.jsp, the page a stub
     oldest = reports[0]
     oldest.attachments = [Attachment(f"{oldest.title}.docx", "2009021609301286.docx",

@@ -17,7 +17,7 @@ import random
 from datetime import datetime, timedelta
 
 from . import text
-from .common import Resource, article_meta, body_html, epoch, esc, newest, rel
+from .common import Resource, article_meta, body_html, epoch, esc, newest, rel, yearly_reports
 from .model import Article, Channel, Column, Site
 
 LIST_SCRIPT = """(function(){
@@ -165,13 +165,9 @@ def render(site: Site) -> dict[str, Resource]:
 
 # --- 临澧县人民政府: report column written by JavaScript --------------------------------------------------
 
-def _reports(rnd: random.Random, agency: str, place: str, source: str, years, month_day=(3, 26)) -> list[Article]:
-    out = []
-    for year in years:
-        when = datetime(year + 1, *month_day, 10, 0) + timedelta(days=rnd.randint(-6, 3), minutes=rnd.randint(0, 300))
-        title = f"{agency}{year}年度政府信息公开工作年度报告"
-        out.append(Article(title, when, text.annual_report_lines(agency, year, rnd, place), "report", source))
-    return out
+def _reports(rnd: random.Random, agency: str, place: str, source: str, years) -> list[Article]:
+    return yearly_reports(rnd, agency, place, source, years, published=datetime(2000, 3, 26, 10, 0), spread=(-6, 3),
+                          title="{agency}{year}年度政府信息公开工作年度报告")
 
 
 def linli() -> Site:

@@ -16,13 +16,13 @@ from __future__ import annotations
 import random
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.utils import formatdate
 from urllib.parse import urlsplit
 
-from . import text
+from .common import yearly_reports
 from .faults import layout
-from .model import Article, Channel, Column, Site
+from .model import Channel, Column, Site
 
 ROBOTS_DELAY = 0.6
 LATENCY = 0.12
@@ -63,15 +63,13 @@ def dynamic(handler, head: bool) -> bool:
 def anxiang() -> Site:
     rnd = random.Random("anxiang")
     place, agency, src = "我县", "安乡县人民政府", "县政府办"
-    articles = []
-    for year in range(2014, 2024):
-        when = datetime(year + 1, 3, 25, 10, 0) + timedelta(days=rnd.randint(-8, 8), minutes=rnd.randint(0, 300))
-        a = Article(f"{agency}{year}年政府信息公开工作年度报告", when, text.annual_report_lines(agency, year, rnd, place),
-                    "report", src, docid=str(5300 + year))
+    articles = yearly_reports(rnd, agency, place, src, range(2014, 2024), published=datetime(2000, 3, 25, 10, 0),
+                              spread=(-8, 8), docids=5300)
+    for a in articles:
+        year = a.date.year - 1
         if year in RETRY_AFTER:
             a.meta["retry_after"] = RETRY_AFTER[year]
             a.meta["once"] = year in ONCE
-        articles.append(a)
     reports = Column("nb", "政府信息公开年报", "/xxgk/nb/", per_page=12, section="政府信息公开", articles=articles)
     site = Site("anxiang", "安乡县人民政府", "湖南省常德市安乡县", "county", "polite", "trs", {"nb": reports})
     site.channels = [Channel("/xxgk/index.html", "政府信息公开", ["nb"])]
