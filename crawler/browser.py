@@ -38,10 +38,8 @@ import asyncio
 import datetime as dt
 import logging
 import re
-import shutil
 import time
 from contextlib import suppress
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy.http import Headers, HtmlResponse
@@ -53,22 +51,11 @@ from scrapy_playwright.page import PageMethod
 from archive.capture import capture_exchange
 from archive.db import latest_capture
 from archive.session import ArchiveSession
+from crawler.chromium import find_chromium
 from crawler.registry import netloc_of
 
 logger = logging.getLogger(__name__)
 
-# -- settings fragment (the values crawler/settings.py uses) --------------------------------------------
-CHROMIUM_CANDIDATES = ("chromium", "chromium-browser")
-CHROMIUM_FALLBACK = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",                      # root in containers; the pages are public and the profile is throwaway
-    "--disable-gpu",
-    "--disable-quic",                    # one HTTP stack for the archive: HTTP/1.1 or h2 over TCP
-    "--no-first-run",
-    "--disable-background-networking",   # no calls to Google services (they fail offline anyway)
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Resource types the browser never needs to fetch for links or for passing a challenge.
 ABORTED_RESOURCE_TYPES = frozenset({"image", "media", "font", "stylesheet", "manifest", "texttrack"})
 # Resource types whose exchanges are archived (besides the main document).
@@ -84,20 +71,6 @@ class BrowserUnavailable(RuntimeError):
 
 class ChallengeNotPassed(Exception):
     """The browser kept getting an anti-bot challenge page instead of the content."""
-
-
-def find_chromium() -> str | None:
-    """Debian's Chromium (``make install`` installs the ``chromium`` package), or None.
-
-    ``PLAYWRIGHT_LAUNCH_OPTIONS["executable_path"]`` is this path; when it is None (no Chromium when the
-    settings were read) :class:`BrowserDownloadHandler` looks again on the first browser request and raises
-    :class:`BrowserUnavailable` with instructions, so crawls that never need a browser still run.
-    """
-    for name in CHROMIUM_CANDIDATES:
-        path = shutil.which(name)
-        if path:
-            return path
-    return CHROMIUM_FALLBACK if Path(CHROMIUM_FALLBACK).exists() else None
 
 
 # -- which requests go through the browser -------------------------------------------------------------

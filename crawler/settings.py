@@ -4,7 +4,7 @@ Values a user is likely to change are read from the environment by crawler/cli.p
 given with ``scrapy crawl portal -s NAME=VALUE``.
 """
 
-from crawler.browser import CHROMIUM_ARGS, find_chromium
+from crawler.chromium import CHROMIUM_ARGS, find_chromium
 
 BOT_NAME = "govarchive"
 SPIDER_MODULES = ["spiders"]
