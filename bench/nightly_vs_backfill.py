@@ -1,6 +1,6 @@
 """``make bench``: what a nightly run over an unchanged portal costs, next to the backfill that built the archive.
 
-Serves the 650-page sample portal (tests/sampleportals/bulk.py: 480 reports), backfills it into a fresh data
+Serves the 635-page sample portal (tests/sampleportals/bulk.py: 480 reports), backfills it into a fresh data
 directory, then runs the nightly crawl over it, unchanged; prints requests, bytes and wall time of each, the
 nightly as a fraction of the backfill (aim: at most 5 % of the bytes).
 """
