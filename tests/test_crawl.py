@@ -12,7 +12,7 @@ import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.registry import netloc_of
-from tests.conftest import CORPUS, TEST_SETTINGS, corpus_meta, govarchive
+from tests.conftest import CORPUS, ROOT, TEST_SETTINGS, corpus_meta, govarchive
 from tests.textcompare import assert_same_text
 
 CHROME_PHRASES = ["字号", "字体大小", "【大 中 小】", "视力保护色", "打印本页", "关闭窗口", "分享到", "扫一扫在手机打开",
@@ -120,3 +120,21 @@ def test_crawl_summary_and_reports_listing(crawled_archive, sample_portals):
     listing = govarchive("reports", "--data", data).stdout
     for expected in sample_portals.expected_reports:
         assert expected.title in listing
+
+
+def test_scrapy_crawl_works_as_scrapy_users_expect(sample_portals, tmp_path):
+    """``scrapy crawl portal -a url=…`` from the repository root: the same spider, pipelines and archive."""
+    portal = sample_portals.portal("cdjkq")
+    scrapy = Path(sys.executable).with_name("scrapy")
+    result = subprocess.run([str(scrapy), "crawl", "portal", "-a", f"url={portal.start_url}",
+                             "-s", f"GOVARCHIVE_DATA_DIR={tmp_path}", *TEST_SETTINGS],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    db = sqlite_utils.Database(tmp_path / "archive.db")
+    stored = {row["url"] for row in db.query("select url from reports")}
+    expected = {r.url for r in sample_portals.expected_reports + sample_portals.extra_reports if r.portal_id == "cdjkq"}
+    assert stored == expected
+    warcs = sorted((tmp_path / "warc").glob("*.warc.gz"))
+    check = subprocess.run([str(Path(sys.executable).with_name("warcio")), "check", *map(str, warcs)],
+                           capture_output=True, text=True)
+    assert warcs and check.returncode == 0, check.stdout + check.stderr
