@@ -251,7 +251,7 @@ class UrlTrapMiddleware:
     left unfetched). Two cheap checks on discovery requests (pages and API calls, not reports or
     attachments):
 
-    - at most URL_TRAP_MAX_PER_PATTERN (default 50) requests per portal for one URL pattern, numbers blanked
+    - at most URL_TRAP_MAX_PER_PATTERN (default 100) requests per portal for one URL pattern, numbers blanked
       (``/calendar?date=0-0-0``, ``/xxgk/index_0.html``): a list longer than that is not a report column;
     - no path repeating one segment URL_TRAP_MAX_REPEATS (default 3) times (``/xxgk/xxgk/xxgk/``).
 
@@ -261,7 +261,7 @@ class UrlTrapMiddleware:
 
     CHECKED_TYPES = {"next_page", "listing", "navigation", "explore", "seed"}
 
-    def __init__(self, stats, max_per_pattern: int = 50, max_repeats: int = 3):
+    def __init__(self, stats, max_per_pattern: int = 100, max_repeats: int = 3):
         self.stats = stats
         self.max_per_pattern = max_per_pattern
         self.max_repeats = max_repeats
@@ -270,7 +270,7 @@ class UrlTrapMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(crawler.stats, settings.getint("URL_TRAP_MAX_PER_PATTERN", 50),
+        return cls(crawler.stats, settings.getint("URL_TRAP_MAX_PER_PATTERN", 100),
                    settings.getint("URL_TRAP_MAX_REPEATS", 3))
 
     def process_request(self, request):

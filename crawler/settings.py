@@ -41,7 +41,9 @@ DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 DOWNLOAD_FAIL_ON_DATALOSS = False
 RETRY_TIMES = 2
 RETRY_AFTER_MAX = 600  # seconds: a longer Retry-After on 429/503 is not waited for; the request is given up
-URL_TRAP_MAX_PER_PATTERN = 50  # discovery requests per portal for one URL pattern (numbers blanked): calendars
+# Discovery requests per portal for one URL pattern (numbers blanked): stops endless calendars, yet lets a report
+# column of 100 list pages (1,500+ reports, all of a city's departments) be read to its end.
+URL_TRAP_MAX_PER_PATTERN = 100
 URL_TRAP_MAX_REPEATS = 3  # a path repeating one segment this often is a relative-link loop
 COOKIES_ENABLED = True
 REFERER_ENABLED = True

@@ -17,12 +17,12 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.registry import netloc_of
+from crawler.settings import URL_TRAP_MAX_PER_PATTERN
 from tests.conftest import TEST_SETTINGS
 from tests.portal_crawl import crawl, write_registry
 from tests.sampleportals import SamplePortals
 from tests.sampleportals.faults import ENCODINGS, FAULTS
 
-URL_TRAP_MAX_PER_PATTERN = 50  # crawler/settings.py
 
 
 @pytest.fixture(scope="module")
