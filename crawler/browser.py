@@ -61,6 +61,7 @@ ABORTED_RESOURCE_TYPES = frozenset({"image", "media", "font", "stylesheet", "man
 # Resource types whose exchanges are archived (besides the main document).
 CAPTURED_RESOURCE_TYPES = frozenset({"xhr", "fetch"})
 PAGE_CLOSE_TIMEOUT = 10  # seconds
+ROOM_POLL_SECONDS = 0.2  # how often a page for a new host checks for a free context when all are busy
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".zip", ".rar")
 PLAYWRIGHT_META_KEYS = ("playwright_page_event_handlers", "playwright_page_methods", "playwright_page_init_callback")
 
@@ -153,25 +154,28 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
     async def _create_page(self, request, spider):
         name = request.meta.setdefault("playwright_context", "default")
         self._last_used[name] = time.monotonic()
-        if self.config.max_contexts and name not in self.context_wrappers:
-            await self._make_room()
-        return await super()._create_page(request, spider)
+        if not self.config.max_contexts or name in self.context_wrappers:
+            return await super()._create_page(request, spider)
+        async with self._room_lock:  # one new context at a time, and only once there is room for it
+            await self._wait_for_room(name)
+            return await super()._create_page(request, spider)
 
-    async def _make_room(self) -> None:
-        """Close idle contexts, least recently used first, until a new one may open."""
-        async with self._room_lock:
-            for _ in range(len(self.context_wrappers)):
-                if len(self.context_wrappers) < self.config.max_contexts:
-                    return
-                idle = [(self._last_used.get(n, 0.0), n) for n, w in self.context_wrappers.items()
-                        if not w.context.pages]
-                if not idle:
-                    return  # all busy: wait for a context as scrapy-playwright does
-                _, name = min(idle)
-                logger.debug("closing idle browser context %s to make room", name)
-                wrapper = self.context_wrappers.get(name)
-                if wrapper is not None:
-                    await wrapper.context.close()  # its close callback releases the context slot
+    async def _wait_for_room(self, name: str) -> None:
+        """Until a new context may open: close the least recently used idle one, or wait for a page to close.
+
+        scrapy-playwright would wait for a free context slot while holding its launch lock, which every
+        other page creation needs too: with all contexts busy or idle-but-open, the crawl would hang.
+        """
+        while name not in self.context_wrappers and len(self.context_wrappers) >= self.config.max_contexts:
+            idle = [(self._last_used.get(n, 0.0), n) for n, w in self.context_wrappers.items() if not w.context.pages]
+            if not idle:
+                await asyncio.sleep(ROOM_POLL_SECONDS)  # pages of other hosts are open: one will close
+                continue
+            _, oldest = min(idle)
+            logger.debug("closing idle browser context %s to make room", oldest)
+            with suppress(PlaywrightError):
+                await self.context_wrappers[oldest].context.close()  # its close callback frees the slot
+            await asyncio.sleep(0)
 
 
 async def init_page(page, request) -> None:

@@ -27,7 +27,7 @@ from archive.warc import RENDERED_DOM_PREFIX, read_record
 from crawler.antibot import challenge_reason
 from crawler.browser import listing_needs_browser
 from crawler.chromium import find_chromium
-from tests.conftest import TEST_SETTINGS, govarchive
+from tests.conftest import ROOT, TEST_SETTINGS, govarchive
 
 pytestmark = pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed (`make install` installs it)")
 
@@ -249,3 +249,50 @@ def test_registry_browser_flag_routes_listing_pages_not_reports():
         assert not spider.request(url, portal, request_type, 0).meta.get("playwright")
     plain = portal_from_dict({"id": "q", "name": "Q", "start_urls": ["http://b.gov.cn/"]})
     assert not PortalSpider(portals=[plain]).request("http://b.gov.cn/", plain, "seed", 0).meta.get("playwright")
+
+
+# One browser context per host, PLAYWRIGHT_MAX_CONTEXTS of them: a page for a new host waits for a free
+# context while pages of hosts that have one go on (run in a child process: it needs the asyncio reactor).
+CONTEXT_LIMIT_SCENARIO = """
+import asyncio
+from scrapy.utils.reactor import install_reactor
+install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+from scrapy import Request, Spider
+from scrapy.utils.test import get_crawler
+from twisted.internet import reactor
+from twisted.internet.defer import Deferred
+from crawler.browser import BrowserDownloadHandler
+from crawler.chromium import CHROMIUM_ARGS, find_chromium
+
+async def scenario():
+    options = {"executable_path": find_chromium(), "args": CHROMIUM_ARGS}
+    handler = BrowserDownloadHandler(get_crawler(Spider, {"PLAYWRIGHT_MAX_CONTEXTS": 1,
+                                                          "PLAYWRIGHT_LAUNCH_OPTIONS": options}))
+    await handler._ensure_started()
+    spider = Spider("s")
+    page = lambda url, host: handler._create_page(Request(url, meta={"playwright_context": host}), spider)
+    a = await page("http://x.test/", "x.test")
+    b = asyncio.ensure_future(page("http://y.test/", "y.test"))  # a new host: no room yet
+    await asyncio.sleep(0.5)
+    c = await asyncio.wait_for(page("http://x.test/2", "x.test"), 10)  # its host's context: not held up
+    print("new host waited:", not b.done())
+    await a.close(); await c.close()
+    await (await asyncio.wait_for(b, 10)).close()  # room made by closing the idle context
+    print("contexts:", sorted(handler.context_wrappers))
+    await handler._close()
+
+def run():
+    done = Deferred.fromFuture(asyncio.ensure_future(scenario()))
+    done.addErrback(lambda failure: print("ERROR", failure.getTraceback()))
+    done.addBoth(lambda _: reactor.stop())
+
+reactor.callWhenRunning(run)
+reactor.run()
+"""
+
+
+def test_a_new_host_waits_for_a_free_context_and_other_hosts_go_on():
+    result = subprocess.run([sys.executable, "-c", CONTEXT_LIMIT_SCENARIO], capture_output=True, text=True,
+                            timeout=60, cwd=ROOT)
+    assert result.stdout.splitlines() == ["new host waited: True", "contexts: ['y.test']"], \
+        result.stdout + result.stderr[-3000:]
