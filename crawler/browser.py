@@ -18,8 +18,9 @@ What happens to a browser request:
   the reload included) and the XHR/fetch responses, each with status, ``status_text``, raw headers
   (``headers_array()``), HTTP version, the request as sent and the body. Its page method waits until the
   main frame holds a document that is not a challenge, that document has loaded and the network is idle
-  (scripts that load the list by XHR are done), or gives up (:class:`ChallengeNotPassed`) after
-  ``BROWSER_CHALLENGE_RELOADS`` challenge pages or ``BROWSER_CHALLENGE_TIMEOUT`` seconds.
+  (scripts that load the list by XHR are done), or gives up after ``BROWSER_CHALLENGE_RELOADS`` challenge
+  pages or ``BROWSER_CHALLENGE_TIMEOUT`` seconds: :class:`ChallengeNotPassed` when it saw a challenge (the
+  host's failure, crawler/antibot.py), :class:`BrowserTimeout` when it did not (a slow page, retried).
 * When the page is done the middleware writes each exchange with
   :func:`archive.capture.capture_exchange` (``browser=True``): Playwright hands over decoded bodies, so
   ``Content-Encoding`` is dropped and the WARC writer sets ``Content-Length`` to the stored length. The
@@ -72,6 +73,10 @@ class BrowserUnavailable(RuntimeError):
 
 class ChallengeNotPassed(Exception):
     """The browser kept getting an anti-bot challenge page instead of the content."""
+
+
+class BrowserTimeout(Exception):
+    """The page did not load in time, and no challenge page was seen: a slow page, not a blocked host."""
 
 
 # -- which requests go through the browser -------------------------------------------------------------
@@ -385,23 +390,26 @@ class PageTracker:
         with suppress(Exception):
             await asyncio.wait_for(page.unroute_all(behavior="ignoreErrors"), 5)
 
-    async def _give_up(self, page) -> ChallengeNotPassed:
-        """Stop a page that did not get past the challenge; return the error to raise.
+    async def _give_up(self, page) -> ChallengeNotPassed | BrowserTimeout:
+        """Stop a page that did not get past the challenge (or did not load); return the error to raise.
 
-        Its script may reload the page every few milliseconds, and scrapy-playwright's close may take seconds:
-        a blank document ends the old one's timers, so the host sees no more requests from this attempt.
+        A challenge script may reload the page every few milliseconds, and scrapy-playwright's close may take
+        seconds: a blank document ends the old one's timers, so the host sees no more requests from this attempt.
         """
-        error = ChallengeNotPassed(self._failure(page.url))
+        error = self._failure(page.url)
         await self._quiet(page)
         with suppress(Exception):
             await page.goto("about:blank", wait_until="commit", timeout=5000)
         return error
 
-    def _failure(self, url: str) -> str:
-        seen = [e for e in self.exchanges if e.is_document]
-        statuses = ", ".join(str(e.status) for e in seen) or "none"
-        return (f"{url}: no content after {self._challenge_count()} anti-bot challenge page(s) "
-                f"(documents received: {statuses})")
+    def _failure(self, url: str) -> ChallengeNotPassed | BrowserTimeout:
+        statuses = ", ".join(str(e.status) for e in self.exchanges if e.is_document) or "none"
+        challenges = self._challenge_count()
+        if not challenges:
+            return BrowserTimeout(f"{url}: not loaded within {self.challenge_timeout:g} s "
+                                  f"(documents received: {statuses})")
+        return ChallengeNotPassed(f"{url}: no content after {challenges} anti-bot challenge page(s) "
+                                  f"(documents received: {statuses})")
 
     async def finish(self) -> None:
         """Wait for the bodies still being read (bounded: a closed page fails them quickly)."""

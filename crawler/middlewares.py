@@ -10,6 +10,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import scrapy.downloadermiddlewares.cookies as scrapy_cookies
+from playwright.async_api import Error as PlaywrightError
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
@@ -22,6 +23,7 @@ from tldextract import TLDExtract
 
 from archive.capture import flag_capture
 from archive.session import ArchiveSession
+from crawler.browser import BrowserTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +139,9 @@ class RetryAfterMiddleware(RetryMiddleware):
     def __init__(self, settings):
         super().__init__(settings)
         self.max_retry_after = settings.getfloat("RETRY_AFTER_MAX", 600.0)
+        # Browser downloads fail with Playwright's errors (net::ERR_…, timeouts) or a page that never loaded:
+        # retried like the download errors of RETRY_EXCEPTIONS. (An unpassed challenge is crawler/antibot.py's.)
+        self.exceptions_to_retry = (*self.exceptions_to_retry, PlaywrightError, BrowserTimeout)
 
     def process_response(self, request, response, spider=None):
         if request.meta.get("dont_retry", False):

@@ -296,3 +296,51 @@ def test_a_new_host_waits_for_a_free_context_and_other_hosts_go_on():
                             timeout=60, cwd=ROOT)
     assert result.stdout.splitlines() == ["new host waited: True", "contexts: ['y.test']"], \
         result.stdout + result.stderr[-3000:]
+
+
+def test_a_slow_page_is_a_timeout_not_a_failed_challenge():
+    """A page slower than BROWSER_CHALLENGE_TIMEOUT with no challenge seen: retried, its host not blamed."""
+    import asyncio
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from playwright.async_api import async_playwright
+
+    from crawler.browser import BrowserTimeout, PageTracker
+    from crawler.chromium import CHROMIUM_ARGS
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b"<html><body>" + b"<p>list</p>" * 200 + b"</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[:50])
+            self.wfile.flush()
+            time.sleep(4)
+            self.wfile.write(body[50:])
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    async def visit():
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+            page = await browser.new_page()
+            tracker = PageTracker(challenge_timeout=2.0, settle_timeout=1.0)
+            page.on("response", tracker.on_response)
+            await page.goto(f"http://127.0.0.1:{server.server_address[1]}/list", wait_until="commit")
+            try:
+                with pytest.raises(BrowserTimeout, match="not loaded within 2 s"):
+                    await tracker.settle(page)
+            finally:
+                await browser.close()
+
+    try:
+        asyncio.run(visit())
+    finally:
+        server.shutdown()
