@@ -43,13 +43,14 @@ import time
 from contextlib import suppress
 from urllib.parse import urlsplit
 
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers, HtmlResponse
 from scrapy.responsetypes import responsetypes
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from playwright.async_api import Error as PlaywrightError
 from scrapy_playwright.page import PageMethod
 
-from archive.capture import capture_exchange
+from archive.capture import capture_exchange, flag_capture
 from archive.db import latest_capture
 from archive.session import ArchiveSession
 from crawler.chromium import find_chromium
@@ -502,6 +503,7 @@ class BrowserCaptureMiddleware:
             return response
         location = locations[final]
         request.meta["warc"] = location
+        self.refuse_if_off_portal(request, final, location)
         logger.debug("browser: %s %s in %.2fs (%d exchanges, %d challenge pages)", final.status, final.url,
                      request.meta.get("download_latency", 0.0), len(tracker.exchanges), tracker._challenge_count())
         self.stats.inc_value("govarchive/browser/pages")
@@ -516,6 +518,21 @@ class BrowserCaptureMiddleware:
             await tracker.finish()
             self.archive(request, tracker, None)  # the challenge pages were real exchanges
         return None
+
+    def refuse_if_off_portal(self, request, final: Exchange, location: dict) -> None:
+        """Stop a page that a redirect took off the portal's hosts (IgnoreRequest), its capture flagged.
+
+        Playwright routes only the first URL of a redirect chain, so init_page cannot stop Chromium from
+        following a redirect to another host: the page it lands on is archived as received but neither
+        handed to the spider nor followed (``govarchive/errors/outside_portal``).
+        """
+        hosts = request.meta.get("browser_hosts")
+        if not hosts or netloc_of(final.url) in hosts:
+            return
+        message = f"{request.url} redirected the browser to {final.url}, outside the portal; not followed"
+        flag_capture(self.session, self.stats, location, "outside_portal", message)
+        logger.warning(message)
+        raise IgnoreRequest(message)
 
     def archive(self, request, tracker: PageTracker, final) -> dict:
         """Write every complete exchange of the attempt; return ``{exchange: warc location}``."""

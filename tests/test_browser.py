@@ -10,11 +10,15 @@ One ``govarchive crawl`` over the "browser" sample portals (tests/sampleportals/
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -298,49 +302,93 @@ def test_a_new_host_waits_for_a_free_context_and_other_hosts_go_on():
         result.stdout + result.stderr[-3000:]
 
 
+@contextlib.contextmanager
+def tiny_server(answer):
+    """An HTTP server on 127.0.0.1 whose GETs ``answer(handler)`` writes; yields its port and the paths asked."""
+    asked = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            answer(self)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.server_address[1], asked
+    finally:
+        server.shutdown()
+
+
+def send(handler, status: int, body: bytes = b"", **headers) -> None:
+    handler.send_response(status)
+    for name, value in {"Content-Type": "text/html", **headers}.items():
+        handler.send_header(name.replace("_", "-"), value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def slowly(handler) -> None:
+    body = b"<html><body>" + b"<p>list</p>" * 200 + b"</body></html>"
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body[:50])
+    handler.wfile.flush()
+    time.sleep(4)
+    handler.wfile.write(body[50:])
+
+
 def test_a_slow_page_is_a_timeout_not_a_failed_challenge():
     """A page slower than BROWSER_CHALLENGE_TIMEOUT with no challenge seen: retried, its host not blamed."""
-    import asyncio
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     from playwright.async_api import async_playwright
 
     from crawler.browser import BrowserTimeout, PageTracker
     from crawler.chromium import CHROMIUM_ARGS
 
-    class Slow(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = b"<html><body>" + b"<p>list</p>" * 200 + b"</body></html>"
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body[:50])
-            self.wfile.flush()
-            time.sleep(4)
-            self.wfile.write(body[50:])
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-
-    async def visit():
+    async def visit(port):
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
             page = await browser.new_page()
             tracker = PageTracker(challenge_timeout=2.0, settle_timeout=1.0)
             page.on("response", tracker.on_response)
-            await page.goto(f"http://127.0.0.1:{server.server_address[1]}/list", wait_until="commit")
+            await page.goto(f"http://127.0.0.1:{port}/list", wait_until="commit")
             try:
                 with pytest.raises(BrowserTimeout, match="not loaded within 2 s"):
                     await tracker.settle(page)
             finally:
                 await browser.close()
 
-    try:
-        asyncio.run(visit())
-    finally:
-        server.shutdown()
+    with tiny_server(slowly) as (port, _):
+        asyncio.run(visit(port))
+
+
+def test_a_redirect_off_the_portal_in_the_browser_is_archived_and_not_followed(tmp_path):
+    def offsite(handler):
+        send(handler, 200, '<html><body><a href="/more.html">2020年度报告</a></body></html>'.encode())
+
+    with tiny_server(offsite) as (other, asked_off):
+        def portal(handler):
+            if handler.path == "/zwgk/":
+                send(handler, 302, Location=f"http://127.0.0.1:{other}/landing.html")
+            else:
+                send(handler, 404)
+
+        with tiny_server(portal) as (port, _):
+            registry = tmp_path / "registry.json"
+            registry.write_text(json.dumps([{"id": "redir", "name": "跳转县", "region": "", "level": "county",
+                                             "start_urls": [f"http://127.0.0.1:{port}/zwgk/"],
+                                             "hosts": [f"127.0.0.1:{port}"], "browser": True}]))
+            result = govarchive("crawl", "--portals", registry, "--data", tmp_path, *TEST_SETTINGS, check=False)
+    db = sqlite_utils.Database(tmp_path / "archive.db")
+    errors = json.loads(next(db.query("select error_counts from crawls"))["error_counts"])
+    assert result.returncode == 1 and errors.get("outside_portal") == 1, result.stdout + result.stderr
+    landed = [row for row in db.query("select url, error from captures where url like ?", [f"%:{other}/%"])]
+    assert [row["url"] for row in landed] == [f"http://127.0.0.1:{other}/landing.html"]
+    assert landed[0]["error"].startswith("outside_portal:")
+    assert "/more.html" not in asked_off  # nothing on the other host was followed
