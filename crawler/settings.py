@@ -112,7 +112,7 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
 EXTRACT_PROCESSES = 2
-EXTRACT_TIMEOUT = 300  # seconds for one page or attachment; past it the worker is stopped and the file marked
+EXTRACT_TIMEOUT = 300  # seconds for one page or attachment: interrupted in its worker, counted as extract_timeout
 
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,

@@ -12,6 +12,8 @@ import concurrent.futures
 import hashlib
 import logging
 import multiprocessing
+import signal
+import time
 
 from scrapy.exceptions import DropItem
 
@@ -23,13 +25,38 @@ from pipelines.metadata import FIELDS, metadata_from_tree
 
 logger = logging.getLogger(__name__)
 MAX_POOL_RESTARTS = 3  # then extract inline: a pool that cannot keep its workers alive only wastes time
+KILL_GRACE = 30.0  # seconds past EXTRACT_TIMEOUT before a worker that ignores its alarm (stuck in C code) is killed
+HANG_CHECK_SECONDS = 5.0  # how often a long extraction is checked against that
 
 
-class ExtractionTimeout(Exception):
-    """A page or attachment took longer than ``EXTRACT_TIMEOUT`` to extract; its worker was stopped."""
+class ExtractionTimeout(BaseException):
+    """A page or attachment took longer than ``EXTRACT_TIMEOUT`` to extract.
+
+    Raised inside the worker by an alarm, so it is a BaseException: a library's ``except Exception`` around
+    its own loop (PDF parsers have them) must not swallow it and go on.
+    """
+
+
+class WorkerDied(Exception):
+    """The extraction worker died twice while this page or attachment was in flight (a crash, or a kill)."""
+
 
 KEYS = ("title", "text", "chars", "text_sha1", *FIELDS[1:], "agency", "report_year", "is_report", "reason",
         "encoding", "extractor")
+
+
+def _within_time(function, timeout: float, body: bytes, url: str, content_type: str) -> dict:
+    """Run ``function`` in a pool worker under an alarm: a hang raises there, and the worker lives on."""
+    def expire(signum, frame):
+        raise ExtractionTimeout(f"extraction took longer than {timeout:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return function(body, url, content_type)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def extract_page(body: bytes, url: str, content_type: str = "") -> dict:
@@ -83,22 +110,15 @@ def _warm_up() -> None:
     extract_page(b"<html><body><p>warm up</p></body></html>", "http://localhost/")
 
 
-def _asyncio_running() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
 class ExtractPipeline:
     """Run ``extract_page`` for each ``ReportCandidate``, and ``extract_attachment`` for its attachments, in a
     process pool; store the page's dict in ``item.extracted`` (keys the spider set there are kept unless
     extraction fills them) and each attachment's next to it (its body is dropped once read)."""
 
-    def __init__(self, processes: int = 2, timeout: float = 300.0, stats=None):
+    def __init__(self, processes: int = 2, timeout: float = 300.0, stats=None, kill_grace: float = KILL_GRACE):
         self.processes = processes
         self.timeout = timeout
+        self.kill_grace = kill_grace
         self.stats = stats
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
         self.restarts = 0
@@ -119,63 +139,82 @@ class ExtractPipeline:
     async def process_item(self, item, spider=None):
         try:
             item.extracted.update(await self._run(extract_page, item.body, item.url, item.content_type))
-        except ExtractionTimeout as exc:  # the page stays in the WARC files; only its row is missing
-            raise DropItem(str(exc)) from None
+        except (ExtractionTimeout, WorkerDied) as exc:  # the page stays in the WARC files; only its row is missing
+            raise DropItem(f"{item.url}: {exc}") from None
         for attachment in item.attachments:
             if "body" in attachment:
                 body = attachment.pop("body")
                 try:
                     attachment.update(await self._run(extract_attachment, body, attachment["url"],
                                                       attachment["content_type"]))
-                except ExtractionTimeout as exc:
+                except (ExtractionTimeout, WorkerDied) as exc:
                     attachment.update(kind=None, text="", chars=0, text_status=f"error: {exc}", pages=None,
                                       extractor=None)
         use_attachment_text(item)
         return item
 
     async def _run(self, function, body: bytes, url: str, content_type: str) -> dict:
-        """``function(body, url, content_type)`` in the pool (inline with EXTRACT_PROCESSES = 0)."""
-        if self.processes <= 0:
-            return function(body, url, content_type)
-        if self.pool is None:
-            self.open_spider()
-        pool = self.pool
-        try:
-            future = pool.submit(function, body, url, content_type)
-            if _asyncio_running():
-                return await self._result(pool, future, url)
-            from twisted.internet.threads import deferToThread  # a non-asyncio reactor: wait in a thread
+        """``function(body, url, content_type)`` in the pool (inline with EXTRACT_PROCESSES = 0).
 
-            return await deferToThread(future.result)
-        except concurrent.futures.process.BrokenProcessPool:
-            if pool is self.pool:  # the first item in flight to notice restarts the pool, once
-                self.pool = None
-                pool.shutdown(wait=False, cancel_futures=True)
-                self.restarts += 1
-                if self.restarts > MAX_POOL_RESTARTS:
-                    logger.error("extraction workers keep dying; extracting inline from now on")
-                    self.processes = 0
-                else:
-                    logger.error("an extraction worker died (on %s or a page in flight with it); "
-                                 "restarting the pool", url)
-            return function(body, url, content_type)
+        A pool that breaks under the item (another item crashed or hung its worker) gets the item again in
+        a new pool; a second break is the item's own: :class:`WorkerDied`.
+        """
+        for attempt in range(2):
+            if self.processes <= 0:
+                break
+            if self.pool is None:
+                self.open_spider()
+            pool = self.pool
+            try:
+                return await self._result(pool, pool.submit(_within_time, function, self.timeout, body, url,
+                                                             content_type), url)
+            except ExtractionTimeout:
+                if self.stats is not None:
+                    self.stats.inc_value("govarchive/errors/extract_timeout")
+                raise
+            except concurrent.futures.process.BrokenProcessPool:
+                self._replace(pool, url, counted=True)
+                if attempt:
+                    raise WorkerDied("the extraction worker died twice while extracting it") from None
+        return function(body, url, content_type)
 
     async def _result(self, pool, future, url: str) -> dict:
-        """The future's result within ``timeout`` seconds; past it, stop the pool's workers (a task running
-        in a worker cannot be cancelled otherwise) and raise :class:`ExtractionTimeout`. The work in flight
-        with it is extracted again (see ``_run``)."""
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
-        except asyncio.TimeoutError:
-            if self.stats is not None:
-                self.stats.inc_value("govarchive/errors/extract_timeout")
-            logger.error("%s: extraction took longer than %g s; stopping its worker", url, self.timeout)
+        """The future's result. A task still running ``kill_grace`` seconds after its alarm should have gone
+        off is stuck where the alarm cannot reach (C code): the pool's workers are killed (there is no other
+        way to stop one task) and the item gets :class:`ExtractionTimeout`; the other items in flight get
+        BrokenProcessPool and go to a new pool (``_run``)."""
+        waited = asyncio.wrap_future(future)
+        deadline = None  # set once the task is seen running: its time limit, plus the grace
+        while True:
+            try:
+                return await asyncio.wait_for(asyncio.shield(waited), min(HANG_CHECK_SECONDS, self.kill_grace))
+            except asyncio.TimeoutError:
+                if deadline is None and future.running():
+                    deadline = time.monotonic() + self.timeout + self.kill_grace
+                if deadline is None or time.monotonic() < deadline or pool is not self.pool:
+                    continue  # (a pool already given up: its BrokenProcessPool is on its way)
+            logger.error("%s: extraction still running %g s after its time limit; killing the workers",
+                         url, self.kill_grace)
             for process in list((pool._processes or {}).values()):  # Python 3.14 has pool.kill_workers()
                 process.kill()
-            if pool is self.pool:  # the next item opens a new pool
-                self.pool = None
-                pool.shutdown(wait=False, cancel_futures=True)
-            raise ExtractionTimeout(f"extraction took longer than {self.timeout:g} s") from None
+            waited.cancel()  # its BrokenProcessPool is of no interest now
+            self._replace(pool, url, counted=False)
+            raise ExtractionTimeout(f"extraction took longer than {self.timeout:g} s")
+
+    def _replace(self, pool, url: str, counted: bool) -> None:
+        """Let the next item open a new pool in place of a broken one (once per broken pool)."""
+        if pool is not self.pool:
+            return
+        self.pool = None
+        pool.shutdown(wait=False)
+        if not counted:
+            return
+        self.restarts += 1
+        if self.restarts > MAX_POOL_RESTARTS:
+            logger.error("extraction workers keep dying; extracting inline from now on")
+            self.processes = 0
+        else:
+            logger.error("an extraction worker died (on %s or an item in flight with it); restarting the pool", url)
 
     def close_spider(self, spider=None):
         if self.pool is not None:

@@ -215,34 +215,70 @@ def sleep_forever(body: bytes, url: str, content_type: str) -> dict:
     return {}
 
 
-def test_extraction_that_hangs_is_stopped_and_the_pool_goes_on():
+def sleep_deaf(body: bytes, url: str, content_type: str) -> dict:
+    """Never ends and cannot be interrupted by the alarm (as if stuck in C code)."""
+    import signal
+
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    time.sleep(3600)
+    return {}
+
+
+def report_candidate():
+    from crawler.items import ReportCandidate
+
+    return ReportCandidate(url="http://example.gov.cn/a.html", portal="p", body=page("trs_report.html"),
+                           content_type="text/html", extracted={})
+
+
+def run_in_pipeline(pipeline, scenario):
     import asyncio
 
-    from crawler.items import ReportCandidate
-    from pipelines.extract import ExtractionTimeout, ExtractPipeline
-
-    pipeline = ExtractPipeline(processes=1, timeout=2.0)
     pipeline.open_spider()
-    workers = []
-
-    async def hang_then_extract():
-        hang = asyncio.ensure_future(
-            pipeline._run(sleep_forever, b"", "http://example.gov.cn/huge.pdf", "application/pdf"))
-        await asyncio.sleep(1.0)
-        workers.extend(pipeline.pool._processes.values())
-        with pytest.raises(ExtractionTimeout, match="longer than 2 s"):
-            await hang
-        item = ReportCandidate(url="http://example.gov.cn/a.html", portal="p", body=page("trs_report.html"),
-                               content_type="text/html", extracted={})
-        return await pipeline.process_item(item)
-
     try:
-        item = asyncio.run(hang_then_extract())
+        return asyncio.run(scenario())
     finally:
         pipeline.close_spider()
+
+
+def test_an_extraction_that_hangs_times_out_in_its_worker_and_the_worker_goes_on():
+    from pipelines.extract import ExtractionTimeout, ExtractPipeline
+
+    pipeline = ExtractPipeline(processes=1, timeout=1.0)
+
+    async def scenario():
+        first = pipeline.pool
+        with pytest.raises(ExtractionTimeout, match="longer than 1 s"):
+            await pipeline._run(sleep_forever, b"", "http://example.gov.cn/huge.pdf", "application/pdf")
+        item = await pipeline.process_item(report_candidate())
+        return item, first is pipeline.pool
+
+    item, same_pool = run_in_pipeline(pipeline, scenario)
     assert item.extracted["title"] == "示例市人民政府2019年政府信息公开工作年度报告"
-    assert workers and not any(worker.is_alive() for worker in workers)  # stopped, not left running
-    assert pipeline.restarts == 0
+    assert same_pool and pipeline.restarts == 0
+
+
+def test_a_worker_deaf_to_its_alarm_is_killed_and_the_work_queued_behind_it_is_done():
+    import asyncio
+
+    from pipelines.extract import ExtractionTimeout, ExtractPipeline
+
+    pipeline = ExtractPipeline(processes=1, timeout=1.0, kill_grace=1.0)
+
+    async def scenario():
+        hung = asyncio.ensure_future(pipeline._run(sleep_deaf, b"", "http://example.gov.cn/x.pdf", ""))
+        await asyncio.sleep(0.2)
+        queued = asyncio.ensure_future(pipeline.process_item(report_candidate()))  # behind it, one worker
+        await asyncio.sleep(0.5)
+        workers = list(pipeline.pool._processes.values())
+        with pytest.raises(ExtractionTimeout):
+            await hung
+        return await queued, workers
+
+    item, workers = run_in_pipeline(pipeline, scenario)
+    assert item.extracted["title"] == "示例市人民政府2019年政府信息公开工作年度报告"
+    assert workers and not any(worker.is_alive() for worker in workers)
+    assert pipeline.restarts == 0  # a kill of ours is not a crash
 
 
 # -- pieces ------------------------------------------------------------------------------------------
