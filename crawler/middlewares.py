@@ -253,8 +253,8 @@ class UrlTrapMiddleware:
 
     Pager links (下一页 …) do not add depth, so a calendar whose "next day" link reads like a pager, or a
     list of generated URLs, would run until the portal's page budget is spent (and the reports behind it
-    left unfetched). Two cheap checks on discovery requests (pages and API calls, not reports or
-    attachments):
+    left unfetched). Two cheap checks on discovery requests (pages, not reports, attachments or the POSTs of
+    CMS list APIs, which spiders/cms.py bounds per list with MAX_API_PAGES):
 
     - at most URL_TRAP_MAX_PER_PATTERN (default 100) requests per portal for one URL pattern, numbers blanked
       (``/calendar?date=0-0-0``, ``/xxgk/index_0.html``): a list longer than that is not a report column;
@@ -280,7 +280,7 @@ class UrlTrapMiddleware:
 
     def process_request(self, request):
         if request.meta.get("request_type") not in self.CHECKED_TYPES or request.meta.get("retry_times") \
-                or request.meta.get("redirect_times"):
+                or request.meta.get("redirect_times") or request.method == "POST":  # CMS list APIs: spiders/cms.py
             return None
         portal = request.meta.get("portal") or ""
         if repeated_segments(request.url, self.max_repeats):

@@ -180,3 +180,27 @@ def test_every_warc_file_passes_warcio_check(run):
     result = subprocess.run([str(Path(sys.executable).with_name("warcio")), "check", *map(str, files)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_url_trap_limit_counts_pages_of_one_pattern_but_not_list_api_posts():
+    from scrapy import FormRequest, Request
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares import UrlTrapMiddleware
+
+    traps = UrlTrapMiddleware(MemoryStatsCollector(get_crawler()), max_per_pattern=3)
+    meta = {"portal": "p", "request_type": "next_page"}
+    for n in range(3):
+        traps.process_request(Request(f"http://a.gov.cn/cal?date=2017-03-0{n + 1}", meta=meta))
+        traps.process_request(FormRequest(f"http://a.gov.cn/module/web/jpage/dataproxy.jsp?startrecord={n}1",
+                                          formdata={"col": "1"}, meta=meta))
+    traps.process_request(FormRequest("http://a.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=91",
+                                      formdata={"col": "1"}, meta=meta))  # the API's own bound applies
+    with pytest.raises(IgnoreRequest, match="more than 3 pages like"):
+        traps.process_request(Request("http://a.gov.cn/cal?date=2017-03-04", meta=meta))
+    with pytest.raises(IgnoreRequest, match="repeats a segment"):
+        traps.process_request(Request("http://a.gov.cn/xxgk/xxgk/xxgk/index.html", meta=meta))
+    report = {"portal": "p", "request_type": "report"}
+    assert traps.process_request(Request("http://a.gov.cn/cal?date=2017-03-05", meta=report)) is None
