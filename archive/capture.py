@@ -112,6 +112,14 @@ def capture_exchange(session: ArchiveSession, stats=None, *, url: str, method: s
             "capture_id": capture_id}
 
 
+def portal_of(crawler, request) -> str | None:
+    """The request's portal; for requests the spider did not make (robots.txt), the portal of the host."""
+    if request.meta.get("portal"):
+        return request.meta["portal"]
+    portals = getattr(crawler.spider, "portals", {}).values()
+    return next((portal.id for portal in portals if portal.owns(request.url)), None)
+
+
 def flag_capture(session: ArchiveSession, stats, location: dict | None, kind: str, message: str) -> None:
     """Mark an exchange archived whole as a failure found later (a gzip bomb, a redirect loop).
 
@@ -169,13 +177,6 @@ class WarcCaptureMiddleware:
         request.meta[_FETCHED] = True
         return None
 
-    def portal_of(self, request) -> str | None:
-        """The request's portal; for requests the spider did not make (robots.txt), the portal of the host."""
-        if request.meta.get("portal"):
-            return request.meta["portal"]
-        portals = getattr(self.crawler.spider, "portals", {}).values()
-        return next((portal.id for portal in portals if portal.owns(request.url)), None)
-
     def process_response(self, request, response):
         if not request.meta.pop(_FETCHED, False):
             return response  # not from the network (e.g. an HTTP cache hit)
@@ -188,7 +189,7 @@ class WarcCaptureMiddleware:
             status=response.status, protocol=response.protocol,
             response_headers=scrapy_headers(response.headers), body=response.body,
             ip_address=response.ip_address,
-            portal=self.portal_of(request), request_type=request.meta.get("request_type"),
+            portal=portal_of(self.crawler, request), request_type=request.meta.get("request_type"),
             prior=request.meta.get("prior_capture"), truncated="dataloss" in response.flags,
         )
         return response
@@ -198,7 +199,7 @@ class WarcCaptureMiddleware:
             return None  # raised before the download (robots.txt, offsite, ...): nothing was fetched
         capture_error(
             self.session, self.stats, url=request.url, method=request.method, exception=exception,
-            portal=self.portal_of(request), request_type=request.meta.get("request_type"),
+            portal=portal_of(self.crawler, request), request_type=request.meta.get("request_type"),
             browser=bool(request.meta.get("playwright")),
         )
         return None  # let RetryMiddleware act

@@ -50,11 +50,12 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from playwright.async_api import Error as PlaywrightError
 from scrapy_playwright.page import PageMethod
 
-from archive.capture import capture_exchange, flag_capture
+from archive.capture import capture_exchange, flag_capture, portal_of
 from archive.db import latest_capture
 from archive.session import ArchiveSession
 from crawler.chromium import find_chromium
 from crawler.registry import netloc_of
+from pipelines.attachments import attachment_kind
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,6 @@ ABORTED_RESOURCE_TYPES = frozenset({"image", "media", "font", "stylesheet", "man
 CAPTURED_RESOURCE_TYPES = frozenset({"xhr", "fetch"})
 PAGE_CLOSE_TIMEOUT = 10  # seconds
 ROOM_POLL_SECONDS = 0.2  # how often a page for a new host checks for a free context when all are busy
-ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".zip", ".rar")
 PLAYWRIGHT_META_KEYS = ("playwright_page_event_handlers", "playwright_page_methods", "playwright_page_init_callback")
 
 
@@ -83,34 +83,27 @@ class BrowserTimeout(Exception):
 # -- which requests go through the browser -------------------------------------------------------------
 
 def is_attachment_url(url: str) -> bool:
-    return urlsplit(url).path.lower().endswith(ATTACHMENT_EXTENSIONS)
+    """A link to a file the attachment pipeline reads (by extension, or a download script's file name)."""
+    return attachment_kind(url) is not None
 
 
-def use_browser(meta: dict, url: str, hosts=None, body: str | None = None) -> dict:
+def use_browser(meta: dict, url: str, hosts=None) -> dict:
     """Mark a request's ``meta`` for the browser (in place); return it.
 
     ``playwright_context`` is the host, so each host has one context, reused by its later pages.
     ``hosts``: where the page may fetch from (the portal's hosts; default: the page's host).
-    ``body``: ``"dom"`` (the rendered page) or ``"raw"`` (the body as served); default: raw for reports,
-    DOM for everything else.
     """
     host = netloc_of(url)
     meta["playwright"] = True
     meta["playwright_context"] = host
     meta["browser_hosts"] = sorted(set(hosts or ()) | {host})
     meta["dont_reuse_archive"] = True  # an archived raw page is not what the browser would have rendered
-    if body:
-        meta["browser_body"] = body
     return meta
 
 
-def browser_request(request, hosts=None, request_type: str | None = None, body: str | None = None):
+def browser_request(request, hosts=None):
     """A copy of a Scrapy request that goes through the browser (``dont_filter``: the URL may be known)."""
-    meta = dict(request.meta)
-    if request_type:
-        meta["request_type"] = request_type
-    use_browser(meta, request.url, hosts, body)
-    return request.replace(meta=meta, dont_filter=True)
+    return request.replace(meta=use_browser(dict(request.meta), request.url, hosts), dont_filter=True)
 
 
 # -- the download handler ------------------------------------------------------------------------------
@@ -422,9 +415,6 @@ class PageTracker:
 
 def body_mode(request) -> str:
     """``"dom"`` (the spider gets the rendered page) or ``"raw"`` (the body as served: reports, files)."""
-    mode = request.meta.get("browser_body")
-    if mode:
-        return mode
     if request.meta.get("request_type") in ("report", "attachment") or is_attachment_url(request.url) \
             or urlsplit(request.url).path.endswith("/robots.txt"):
         return "raw"
@@ -442,7 +432,7 @@ class BrowserCaptureMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         settings = crawler.settings
-        self.user_agent = settings.get("BROWSER_USER_AGENT") or settings.get("USER_AGENT")
+        self.user_agent = settings.get("USER_AGENT")  # one User-Agent for both paths
         self.challenge_timeout = settings.getfloat("BROWSER_CHALLENGE_TIMEOUT", 15.0)
         self.challenge_reloads = settings.getint("BROWSER_CHALLENGE_RELOADS", 3)
         self.settle_timeout = settings.getfloat("BROWSER_SETTLE_TIMEOUT", 5.0)
@@ -457,13 +447,6 @@ class BrowserCaptureMiddleware:
         if self._session is None:
             self._session = ArchiveSession.of(self.crawler)
         return self._session
-
-    def portal_of(self, request) -> str | None:
-        """The request's portal; for requests the spider did not make (robots.txt), the portal of the host."""
-        if request.meta.get("portal"):
-            return request.meta["portal"]
-        portals = getattr(self.crawler.spider, "portals", {}).values()
-        return next((portal.id for portal in portals if portal.owns(request.url)), None)
 
     def process_request(self, request):
         if not request.meta.get("playwright"):
@@ -537,7 +520,7 @@ class BrowserCaptureMiddleware:
     def archive(self, request, tracker: PageTracker, final) -> dict:
         """Write every complete exchange of the attempt; return ``{exchange: warc location}``."""
         locations = {}
-        portal = self.portal_of(request)
+        portal = portal_of(self.crawler, request)
         for exchange in tracker.exchanges:
             if exchange.body is None:
                 if exchange.error:
