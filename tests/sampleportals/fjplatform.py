@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import datetime
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from . import text
 from .common import Resource, article_meta, body_html, esc, newest, rel, yearly_reports
@@ -155,12 +155,9 @@ def dynamic(handler, head: bool) -> bool:
     """POST /fjdzapp/search: one page of the channel the form's ``classsql`` names, as JSON."""
     if urlsplit(handler.path).path != SEARCH:
         return False
-    if handler.command != "POST":
-        handler._log(405)
-        handler._send(405, [("Allow", "POST"), ("Content-Type", "text/html")], b"Method Not Allowed", head, chunked=False)
+    form = handler.post_form(head)
+    if form is None:
         return True
-    length = int(handler.headers.get("Content-Length") or 0)
-    form = {k: v[0] for k, v in parse_qs(handler.rfile.read(length).decode("utf-8")).items()}
     site = handler.server.state.site
     col = site.report_column()
     if form.get("channelid") != SEARCH_ID or form.get("classsql") != f"chnlid={CHANNEL}":

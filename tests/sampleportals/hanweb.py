@@ -156,12 +156,9 @@ def dynamic(handler, head: bool) -> bool:
         return _download(handler, parse_qs(parts.query).get("filename", [""])[0], head)
     if parts.path != PROXY:
         return False
-    if handler.command != "POST":
-        handler._log(405)
-        handler._send(405, [("Allow", "POST"), ("Content-Type", "text/html")], b"Method Not Allowed", head, chunked=False)
+    form = handler.post_form(head)
+    if form is None:
         return True
-    length = int(handler.headers.get("Content-Length") or 0)
-    form = {k: v[0] for k, v in parse_qs(handler.rfile.read(length).decode("utf-8")).items()}
     query = {k: v[0] for k, v in parse_qs(parts.query).items()}
     site = handler.server.state.site
     col = site.columns.get(form.get("columnid", ""))

@@ -22,10 +22,11 @@ from datetime import date, datetime
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from .common import Resource
-from .model import CORPUS, Article, Site
 from .groups import DYNAMIC, GATES, GROUPS, RENDER
+from .model import CORPUS, Article, Site
 
 HOST = "127.0.0.1"
 
@@ -264,6 +265,16 @@ class _Handler(BaseHTTPRequestHandler):
             headers.append(("Content-Encoding", "gzip"))
         self._log(200)
         self._send(200, headers, body, head, chunked=site.id in CHUNKED_PORTALS and entry.res.html)
+
+    def post_form(self, head: bool) -> dict[str, str] | None:
+        """The form of a POST (first value of each field); anything else gets 405 and None, as list APIs do."""
+        if self.command != "POST":
+            self._log(405)
+            self._send(405, [("Allow", "POST"), ("Content-Type", "text/html")], b"Method Not Allowed", head,
+                       chunked=False)
+            return None
+        length = int(self.headers.get("Content-Length") or 0)
+        return {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode("utf-8")).items()}
 
     def reply(self, body: bytes, content_type: str, head: bool, status: int = 200) -> None:
         """Log and send a whole (not chunked) answer: for the handlers of dynamic URLs (CMS APIs)."""
