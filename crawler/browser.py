@@ -238,7 +238,8 @@ class Exchange:
         self.ip_address = None
         self.body: bytes | None = None
         self.error: str | None = None
-        self.challenge: str | None = None
+        # a 412/521 is a challenge as it arrives; read() looks at the body too
+        self.challenge = looks_like_challenge(self.status, None) if is_document else None
         self.done = asyncio.Event()
 
     async def read(self) -> None:
@@ -323,8 +324,7 @@ class PageTracker:
 
     def _challenge_count(self) -> int:
         """Challenge documents so far: by status as soon as they arrive (412, 521), by body once read."""
-        return sum(1 for e in self.exchanges
-                   if e.is_document and (e.challenge or looks_like_challenge(e.status, None)))
+        return sum(1 for e in self.exchanges if e.is_document and e.challenge)
 
     async def _read(self, doc: Exchange, deadline: float) -> bool:
         """Wait until ``doc`` is read; False if the page reached the challenge limit meanwhile.
@@ -436,17 +436,11 @@ class BrowserCaptureMiddleware:
         self.challenge_timeout = settings.getfloat("BROWSER_CHALLENGE_TIMEOUT", 15.0)
         self.challenge_reloads = settings.getint("BROWSER_CHALLENGE_RELOADS", 3)
         self.settle_timeout = settings.getfloat("BROWSER_SETTLE_TIMEOUT", 5.0)
-        self._session = None
+        self.session = ArchiveSession.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
-
-    @property
-    def session(self) -> ArchiveSession:
-        if self._session is None:
-            self._session = ArchiveSession.of(self.crawler)
-        return self._session
 
     def process_request(self, request):
         if not request.meta.get("playwright"):
