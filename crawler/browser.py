@@ -38,7 +38,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import re
 import time
 from contextlib import suppress
 from urllib.parse import urlsplit
@@ -546,38 +545,3 @@ class BrowserCaptureMiddleware:
             return cls(url=final.url, status=final.status, headers=headers, body=body, request=request,
                        flags=[*response.flags, "browser"], ip_address=response.ip_address)
         return response.replace(status=final.status, headers=headers, flags=[*response.flags, "browser"])
-
-
-# -- when a listing page needs the browser -------------------------------------------------------------
-
-# Pages that are articles, not lists: a notice about the reports names them but holds no list to render.
-ARTICLE_URL = re.compile(
-    r"/t\d{8}_\d+\.s?html?$|/art_\d+_\d+\.html$|/art/\d{4}/|show\.(?:asp|aspx|jsp|php)|/content_\d+"
-    r"|/[0-9a-f]{32}\.s?html?$|/\d{6}/[^/]+$|detail", re.I)
-ARTICLE_META = 'meta[name="ArticleTitle"], meta[name="PubDate"], meta[name="ContentSource"]'
-RENDER_MIN_SCORE = 40  # report_score of a link or page that names the report column itself (年报, ndbg …)
-
-
-def listing_needs_browser(response, links, score: int) -> bool:
-    """A report-column page whose list only a script can show: worth one render in the browser.
-
-    True when the page is not already rendered, points at the report column (``score`` ≥ 40, or it is a
-    known listing), holds scripts but no list pager (links or a TRS script pager read by regex) and does not
-    look like an article (URL shape, ArticleTitle/PubDate meta). The caller has found no report links on it.
-    """
-    from spiders.links import is_pager_link, script_pages
-
-    meta = response.meta
-    if meta.get("playwright") or not getattr(response, "text", None):
-        return False
-    if score < RENDER_MIN_SCORE and meta.get("request_type") not in ("listing", "next_page"):
-        return False
-    if not response.xpath("//script"):
-        return False
-    if any(is_pager_link(link.text) for link in links) or script_pages(response.url, response.text):
-        return False
-    parts = urlsplit(response.url)
-    if ARTICLE_URL.search(parts.path + (f"?{parts.query}" if parts.query else "")):
-        return False
-    return not response.css(ARTICLE_META)
-

@@ -23,14 +23,14 @@ from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 
 from archive.db import held_reports, known_listings, remember_listing, utcnow
 from archive.session import ArchiveSession
-from crawler.browser import is_attachment_url, listing_needs_browser, use_browser
+from crawler.browser import is_attachment_url, use_browser
 from crawler.items import ReportCandidate
 from crawler.registry import load_registry, portal_for_url
 from pipelines.attachments import attachment_kind, download_script_names
 from pipelines.classify import looks_like_report_link
 from pipelines.decode import decode_html
 from spiders import cms
-from spiders.links import is_pager_link, report_score, same_page, script_pages
+from spiders.links import is_pager_link, listing_needs_browser, report_score, same_page, script_pages
 
 # Request types and their priorities (higher first): finish a list before wandering off.
 PRIORITY = {"next_page": 100, "listing": 100, "render": 100, "seed": 40, "attachment": 35, "report": 30,

@@ -29,8 +29,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.warc import RENDERED_DOM_PREFIX, read_record
 from crawler.antibot import challenge_reason
-from crawler.browser import listing_needs_browser
 from crawler.chromium import find_chromium
+from spiders.links import listing_needs_browser
 from tests.conftest import ROOT, TEST_SETTINGS, govarchive
 
 pytestmark = pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed (`make install` installs it)")
