@@ -104,8 +104,7 @@ class AntiBotMiddleware:
 
     def process_response(self, request, response):
         host = netloc_of(request.url)
-        body = response.body if response.status not in CHALLENGE_STATUSES else None
-        reason = challenge_reason(response.status, body)
+        reason = challenge_reason(response.status, response.body)
         if reason is None:
             if request.meta.get("playwright") and host in self.challenged:
                 self.failures[host] = 0

@@ -186,16 +186,20 @@ class RetryAfterMiddleware(RetryMiddleware):
         logger.info("%s: server asked to retry after %.1f s; host %s paused", request.url, delay, key)
 
 
-class BoundedHttpCompressionMiddleware(HttpCompressionMiddleware):
-    """Scrapy's HttpCompressionMiddleware (it stops decompressing at DOWNLOAD_MAXSIZE: a gzip bomb costs no
-    more memory than that), with the stop recorded: the archived capture gets ``error`` and the crawl counts
-    ``govarchive/errors/decompressed_too_large``. Scrapy alone only drops the request (IgnoreRequest)."""
+class WithArchiveSession:
+    """Mixin for a Scrapy middleware subclass that flags captures: ``self.session``, the crawl's archive."""
 
     @classmethod
     def from_crawler(cls, crawler):
         middleware = super().from_crawler(crawler)
         middleware.session = ArchiveSession.of(crawler)
         return middleware
+
+
+class BoundedHttpCompressionMiddleware(WithArchiveSession, HttpCompressionMiddleware):
+    """Scrapy's HttpCompressionMiddleware (it stops decompressing at DOWNLOAD_MAXSIZE: a gzip bomb costs no
+    more memory than that), with the stop recorded: the archived capture gets ``error`` and the crawl counts
+    ``govarchive/errors/decompressed_too_large``. Scrapy alone only drops the request (IgnoreRequest)."""
 
     def process_response(self, request, response, spider=None):
         try:
@@ -205,7 +209,7 @@ class BoundedHttpCompressionMiddleware(HttpCompressionMiddleware):
             raise
 
 
-class LoopSafeRedirectMiddleware(RedirectMiddleware):
+class LoopSafeRedirectMiddleware(WithArchiveSession, RedirectMiddleware):
     """Scrapy's RedirectMiddleware, stopping redirect loops at once and recording every stopped chain.
 
     A redirect back to a URL of its own chain is a loop (Scrapy would follow it until the dupefilter silently
@@ -213,12 +217,6 @@ class LoopSafeRedirectMiddleware(RedirectMiddleware):
     REDIRECT_MAX_TIMES: ``govarchive/errors/too_many_redirects``. Either way the last redirect's capture gets
     ``error``. Redirects to other hosts leave as new requests and are stopped by PortalScopeMiddleware.
     """
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        middleware = super().from_crawler(crawler)
-        middleware.session = ArchiveSession.of(crawler)
-        return middleware
 
     def _redirect(self, redirected, request, reason):
         chain = [*request.meta.get("redirect_urls", []), request.url]
