@@ -185,6 +185,7 @@ async def init_page(page, request) -> None:
     scrapy-playwright closes it). A page that does not close in time takes its context down with it.
     """
     hosts = set(request.meta.get("browser_hosts") or ())
+    tracker = request.meta.get("_browser_tracker")
     close = page.close
 
     async def bounded_close(*args, **kwargs):
@@ -202,10 +203,19 @@ async def init_page(page, request) -> None:
                 hosts and urlsplit(pw_request.url).scheme in ("http", "https")
                 and netloc_of(pw_request.url) not in hosts):
             await route.abort()
+        elif tracker is not None and _is_page_load(page, pw_request) and not tracker.allow_page_load():
+            await route.abort()
         else:
             await route.fallback()
 
     await page.route("**", route)
+
+
+def _is_page_load(page, pw_request) -> bool:
+    try:
+        return pw_request.is_navigation_request() and pw_request.frame == page.main_frame
+    except Exception:  # noqa: BLE001 - service-worker requests have no frame
+        return False
 
 
 # -- what the page received ----------------------------------------------------------------------------
@@ -295,6 +305,19 @@ class PageTracker:
         self.document: Exchange | None = None
         self.page_final: Exchange | None = None
         self._new_document = asyncio.Event()
+        self.page_loads = 0
+        self.refused = False  # a page load past the limit was aborted: the attempt has failed
+
+    def allow_page_load(self) -> bool:
+        """Route check for each load of the page, the first and every reload: at most one load per challenge
+        page allowed. It runs before the request leaves Chromium, so a challenge script that reloads faster
+        than this process reads the responses (a busy machine) still cannot make more requests than that."""
+        self.page_loads += 1
+        if self.page_loads <= self.challenge_reloads + 1:
+            return True
+        self.refused = True
+        self._new_document.set()
+        return False
 
     # page event handler (synchronous: it must see each response in order)
     def on_response(self, response) -> None:
@@ -316,7 +339,7 @@ class PageTracker:
     async def _next_document(self, current, deadline: float) -> None:
         while self.document is current:
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if remaining <= 0 or self.refused:
                 raise asyncio.TimeoutError
             self._new_document.clear()
             await asyncio.wait_for(self._new_document.wait(), remaining)
@@ -332,7 +355,7 @@ class PageTracker:
         few milliseconds: the limit is checked as documents arrive, not only once a body is read.
         """
         while not doc.done.is_set():
-            if self._challenge_count() > self.challenge_reloads:
+            if self.refused or self._challenge_count() > self.challenge_reloads:
                 return False
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -390,9 +413,9 @@ class PageTracker:
         seconds: a blank document ends the old one's timers, so the host sees no more requests from this attempt.
         """
         error = self._failure(page.url)
-        await self._quiet(page)
-        with suppress(Exception):
+        with suppress(Exception):  # first: until then the route keeps refusing loads past the limit
             await page.goto("about:blank", wait_until="commit", timeout=5000)
+        await self._quiet(page)
         return error
 
     def _failure(self, url: str) -> ChallengeNotPassed | BrowserTimeout:
