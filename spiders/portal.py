@@ -78,10 +78,13 @@ class PortalSpider(scrapy.Spider):
             for url in [] if listings else portal.start_urls:
                 yield self.request(url, portal, "seed", depth=0)
 
-    def request(self, url, portal, request_type, depth, link_text="", found_on="", score=0, browser=False):
+    def request(self, url, portal, request_type, depth, link_text="", found_on="", score=0, browser=None):
+        """``browser``: True or False forces the choice; None leaves it to the portal's registry entry."""
         meta = {"portal": portal.id, "request_type": request_type, "nav_depth": depth,
                 "link_text": link_text, "found_on": found_on, "score": score}
-        if browser or (portal.browser and request_type not in PLAIN_HTTP_TYPES and not is_attachment_url(url)):
+        if browser is None:
+            browser = portal.browser and request_type not in PLAIN_HTTP_TYPES and not is_attachment_url(url)
+        if browser:
             use_browser(meta, url, portal.hosts)
         if not portal.robots:
             meta["dont_obey_robotstxt"] = True
@@ -164,11 +167,11 @@ class PortalSpider(scrapy.Spider):
         for url in dict.fromkeys(urls):
             if not same_page(url, response.url):
                 yield self.request(url, portal, "next_page", meta["nav_depth"], "", response.url, meta["score"],
-                                   browser=bool(meta.get("playwright")))  # a rendered list's pages need it too
+                                   browser=meta.get("playwright") or None)  # a rendered list's pages need it too
         for api_call in cms.list_api_requests(response):  # list pages a CMS script fetches (POST, no browser)
-            base = self.request(api_call.url, portal, "next_page", meta["nav_depth"], "", response.url, meta["score"])
-            meta_plain = {k: v for k, v in base.meta.items() if not k.startswith(("playwright", "browser_"))}
-            yield api_call.replace(callback=self.parse_list_api, meta=meta_plain, priority=base.priority)
+            base = self.request(api_call.url, portal, "next_page", meta["nav_depth"], "", response.url, meta["score"],
+                                browser=False)
+            yield api_call.replace(callback=self.parse_list_api, meta=base.meta, priority=base.priority)
 
     def parse_list_api(self, response):
         """A CMS list API's reply (Hanweb dataproxy.jsp XML, Fujian /fjdzapp/search JSON): its reports."""
