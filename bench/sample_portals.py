@@ -15,8 +15,8 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from tests.portal_crawl import crawl, write_registry
-from tests.sampleportals import SamplePortals
+from tests.portal_crawl import crawl
+from tests.sampleportals import SamplePortals, write_registry
 from tests.sampleportals.groups import GROUPS
 
 SETTINGS = ["-s", "AUTOTHROTTLE_START_DELAY=0.05"]

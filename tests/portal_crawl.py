@@ -63,19 +63,6 @@ class Crawl:
         return list(self.db.query(f"select * from captures where {where} order by id", list(params)))
 
 
-def write_registry(portals, path: Path, start_paths: dict[str, list[str]] | None = None, **extra) -> Path:
-    """A registry of sample ``portals`` (tests.sampleportals.Portal); ``start_paths``: more start URLs
-    (paths) per portal id; ``extra``: keys added to every entry (``robots=False``)."""
-    entries = []
-    for p in portals:
-        starts = [p.start_url] + [p.base_url + path for path in (start_paths or {}).get(p.id, [])]
-        entries.append({"id": p.id, "name": p.name, "region": p.region, "level": p.level,
-                        "start_urls": starts, "hosts": [p.base_url.split("://", 1)[1]], **extra})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(entries, ensure_ascii=False, indent=2), encoding="utf-8")
-    return path
-
-
 def crawl(data: Path, registry: Path, *settings: str, timeout: float = 120) -> Crawl:
     """``govarchive crawl --portals REGISTRY --data DATA SETTINGS…`` in a child process (any exit code)."""
     command = [str(Path(sys.executable).with_name("govarchive")), "crawl", "--portals", str(registry),

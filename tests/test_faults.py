@@ -19,8 +19,8 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler.registry import netloc_of
 from crawler.settings import URL_TRAP_MAX_PER_PATTERN
 from tests.conftest import TEST_SETTINGS
-from tests.portal_crawl import crawl, write_registry
-from tests.sampleportals import SamplePortals
+from tests.portal_crawl import crawl
+from tests.sampleportals import SamplePortals, write_registry
 from tests.sampleportals.faults import ENCODINGS, FAULTS
 
 

@@ -15,8 +15,8 @@ import pytest
 
 from crawler import settings as project_settings
 from tests.conftest import TEST_SETTINGS
-from tests.portal_crawl import crawl, write_registry
-from tests.sampleportals import SamplePortals
+from tests.portal_crawl import crawl
+from tests.sampleportals import SamplePortals, write_registry
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,6 @@ other groups instead (groups.py: script-written listings and anti-bot gates, CMS
 politeness, a 635-page portal). ``python -m tests.sampleportals [--group G]`` serves them until interrupted.
 """
 
-from .server import ExpectedReport, Portal, SamplePortals
+from .server import ExpectedReport, Portal, SamplePortals, write_registry
 
-__all__ = ["ExpectedReport", "Portal", "SamplePortals"]
+__all__ = ["ExpectedReport", "Portal", "SamplePortals", "write_registry"]

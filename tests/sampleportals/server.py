@@ -422,12 +422,7 @@ class SamplePortals:
             return [st.site.base_url + key for key, e in st.entries.items() if e.res.html and not e.res.alias]
 
     def write_registry(self, path) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        entries = [{"id": p.id, "name": p.name, "region": p.region, "level": p.level,
-                    "start_urls": [p.start_url], "hosts": [p.base_url.split("://", 1)[1]]} for p in self.portals]
-        path.write_text(json.dumps(entries, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        return path
+        return write_registry(self.portals, path)
 
     # --- changing content (nightly-crawl tests) ----------------------------------------------------
     def add_report(self, portal_id: str, title: str, paragraphs: list[str], publish_date) -> str:
@@ -450,3 +445,15 @@ class SamplePortals:
                     st.rebuild()
                     return
         raise KeyError(url)
+
+
+def write_registry(portals, path, start_paths: dict[str, list[str]] | None = None, **extra) -> Path:
+    """A registry file (crawler/portals.json format) for sample ``portals``; ``start_paths``: more start URLs
+    (paths) per portal id; ``extra``: keys added to every entry (``robots=False``)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entries = [{"id": p.id, "name": p.name, "region": p.region, "level": p.level,
+                "start_urls": [p.start_url] + [p.base_url + start for start in (start_paths or {}).get(p.id, [])],
+                "hosts": [p.base_url.split("://", 1)[1]], **extra} for p in portals]
+    path.write_text(json.dumps(entries, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
