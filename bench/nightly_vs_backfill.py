@@ -16,16 +16,16 @@ from pathlib import Path
 
 from tabulate import tabulate
 
+from tests.conftest import LOOPBACK_SETTINGS
 from tests.sampleportals import SamplePortals
 
 GOVARCHIVE = str(Path(sys.executable).with_name("govarchive"))
-SETTINGS = ["-s", "AUTOTHROTTLE_START_DELAY=0.05"]
 
 
 def run(portals, command: list[str], data: Path) -> dict:
     served_before = len(portals.request_log)
     started = time.monotonic()
-    subprocess.run([GOVARCHIVE, *command, "--data", str(data), *SETTINGS], check=True, capture_output=True)
+    subprocess.run([GOVARCHIVE, *command, "--data", str(data), *LOOPBACK_SETTINGS], check=True, capture_output=True)
     seconds = time.monotonic() - started
     with sqlite3.connect(data / "archive.db") as conn:
         pages, received, found, new = conn.execute(

@@ -16,10 +16,10 @@ from pathlib import Path
 from tabulate import tabulate
 
 from tests.portal_crawl import crawl
+from tests.conftest import LOOPBACK_SETTINGS
 from tests.sampleportals import SamplePortals, write_registry
 from tests.sampleportals.groups import GROUPS
 
-SETTINGS = ["-s", "AUTOTHROTTLE_START_DELAY=0.05"]
 GROUP_SETTINGS = {"faults": ["-s", "DOWNLOAD_TIMEOUT=3"]}  # as tests/test_faults.py: pages that never answer
 NOT_CRAWLED = {"outside"}  # the faults group's other host: linked to, never to be fetched (0 requests)
 DEFAULT_GROUPS = ["corpus", "browser", "cms", "faults", "polite"]
@@ -43,7 +43,7 @@ def measure(group: str) -> tuple[list[list], list]:
     with SamplePortals(group=group) as portals, tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         registry = write_registry([p for p in portals.portals if p.id not in NOT_CRAWLED], data / "registry.json")
-        run = crawl(data, registry, *SETTINGS, *GROUP_SETTINGS.get(group, []), timeout=600)
+        run = crawl(data, registry, *LOOPBACK_SETTINGS, *GROUP_SETTINGS.get(group, []), timeout=600)
         return portal_rows(group, portals, run), [group, run.returncode, round(run.seconds, 1),
                                                   round(run.peak_rss_mb), run.row["pages_fetched"]]
 

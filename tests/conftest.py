@@ -13,7 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 # Fast on loopback, same code paths: AutoThrottle stays on, it only starts from a shorter delay.
-TEST_SETTINGS = ["-s", "AUTOTHROTTLE_START_DELAY=0.05", "-s", "LOG_LEVEL=DEBUG"]
+LOOPBACK_SETTINGS = ["-s", "AUTOTHROTTLE_START_DELAY=0.05"]
+TEST_SETTINGS = [*LOOPBACK_SETTINGS, "-s", "LOG_LEVEL=DEBUG"]
 
 
 def govarchive(*args, check=True, timeout=300) -> subprocess.CompletedProcess:
