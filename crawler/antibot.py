@@ -8,6 +8,12 @@ script that sets a cookie and reloads), 加速乐 (521 with ``__jsluid`` cookies
   middleware has already archived it. The host is moved to the browser: the request is issued again
   through Chromium (crawler/browser.py: one context per host, reused, so the computed cookie serves the
   host's later pages) and every later request to that host goes straight to the browser.
+* Files on such a host (attachments, links to PDF/DOC/XLS …, robots.txt: crawler.browser.is_file_request)
+  are fetched over plain HTTP with the cookies the host's browser context earned, so the WARC holds the
+  file as served, not Chromium's PDF viewer or a download. The browser middleware hands those cookies over
+  in ``meta["browser_cookies"]`` after each page that got past the challenge; a file requested before any
+  such page goes through the browser once (which earns the cookies) and is then fetched again over plain
+  HTTP. A plain request whose cookies are refused (a challenge again) counts as a failed attempt.
 * A browser attempt that still ends on a challenge (crawler.browser.ChallengeNotPassed) is a failure of
   the host. A failed request is tried again while the host has fewer than ``ANTIBOT_MAX_FAILURES``
   (default 3) consecutive failures and the request itself fewer than that many attempts. At the limit the
@@ -26,7 +32,7 @@ import re
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.browser import ChallengeNotPassed, browser_request, use_browser
+from crawler.browser import ChallengeNotPassed, browser_request, cookie_header, is_file_request, use_browser
 from crawler.registry import netloc_of
 
 logger = logging.getLogger(__name__)
@@ -83,6 +89,7 @@ class AntiBotMiddleware:
         self.challenged: dict[str, str] = {}  # host -> why it went to the browser
         self.failures: dict[str, int] = {}    # host -> consecutive failed browser attempts
         self.blocked: set[str] = set()
+        self.cookies: dict[str, list[dict]] = {}  # host -> cookies of its browser context, for plain file requests
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -97,19 +104,34 @@ class AntiBotMiddleware:
         if host in self.blocked:
             self.stats.inc_value("govarchive/dropped/antibot_blocked")
             raise IgnoreRequest(f"{request.url}: host {host} given up (anti-bot challenge not passed)")
-        if host in self.challenged and not request.meta.get("playwright"):
-            use_browser(request.meta, request.url, self._hosts_of(request))
-            request.meta["antibot_attempts"] = request.meta.get("antibot_attempts", 0) + 1
+        self._keep_cookies(host, request)
+        if host not in self.challenged or request.meta.get("playwright"):
+            return None
+        if is_file_request(request) and self.cookies.get(host):
+            request.headers["Cookie"] = cookie_header(self.cookies[host], request.url)
+            request.meta["antibot_cookies"] = True
+            request.meta["dont_merge_cookies"] = True  # Scrapy's cookie middleware would replace the header
+            return None
+        use_browser(request.meta, request.url, self._hosts_of(request))
+        request.meta["antibot_attempts"] = request.meta.get("antibot_attempts", 0) + 1
         return None
+
+    def _keep_cookies(self, host: str, request) -> None:
+        """Remember the cookies a browser page of ``host`` earned (set by crawler/browser.py)."""
+        cookies = request.meta.pop("browser_cookies", None)
+        if cookies:
+            self.cookies[host] = cookies
 
     def process_response(self, request, response):
         host = netloc_of(request.url)
+        self._keep_cookies(host, request)
         reason = challenge_reason(response.status, response.body)
         if reason is None:
-            if request.meta.get("playwright") and host in self.challenged:
+            if (request.meta.get("playwright") or request.meta.get("antibot_cookies")) and host in self.challenged:
                 self.failures[host] = 0
             return response
-        if request.meta.get("playwright"):  # the browser ended on a challenge page too
+        if request.meta.get("playwright") or request.meta.pop("antibot_cookies", False):
+            # the browser ended on a challenge page too, or the host refused its cookies over plain HTTP
             return self._failed(request, host, reason)
         self.stats.inc_value("govarchive/antibot/challenges")
         if host not in self.challenged:

@@ -105,6 +105,59 @@ def browser_request(request, hosts=None):
     return request.replace(meta=use_browser(dict(request.meta), request.url, hosts), dont_filter=True)
 
 
+def is_file_request(request) -> bool:
+    """A request for a file rather than a page: an attachment, a link to a PDF/DOC/XLS … (by extension or a
+    download script's file name), robots.txt, or a URL the browser found to serve a file (``fetch_as_file``).
+    A browser would show such a file in a viewer, or download it: on a browser host it is fetched over plain
+    HTTP with the host's browser cookies instead."""
+    return (request.meta.get("fetch_as_file") or request.meta.get("request_type") == "attachment"
+            or is_attachment_url(request.url) or urlsplit(request.url).path.endswith("/robots.txt"))
+
+
+PAGE_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def is_file_document(headers: list[tuple[str, str]]) -> bool:
+    """A main document Chromium received that is a file, not a page: its Content-Type is not HTML, or it
+    comes with ``Content-Disposition: attachment``. Chromium hands such a navigation to its PDF viewer (a
+    small HTML placeholder) or to the download manager: neither is what the server sent."""
+    values = {name.lower(): value for name, value in headers}
+    mime = values.get("content-type", "").split(";")[0].strip().lower()
+    disposition = values.get("content-disposition", "").strip().lower()
+    return (bool(mime) and mime not in PAGE_TYPES) or disposition.startswith("attachment")
+
+
+BROWSER_META_KEYS = ("playwright", "playwright_context", "playwright_context_kwargs", "playwright_page_goto_kwargs",
+                     "playwright_suggested_filename", "browser_hosts", "dont_reuse_archive", "download_latency")
+
+
+def plain_request(request, url: str, cookies: list[dict]):
+    """A copy of a browser request that fetches ``url`` over plain HTTP, carrying the browser's cookies in
+    ``meta["browser_cookies"]`` (crawler/antibot.py puts them in the Cookie header)."""
+    meta = {key: value for key, value in request.meta.items() if key not in BROWSER_META_KEYS}
+    meta.update(browser_cookies=cookies, fetch_as_file=True)
+    return request.replace(url=url, meta=meta, dont_filter=True)
+
+
+def cookie_header(cookies: list[dict], url: str, now: float | None = None) -> str:
+    """The Cookie header Chromium would send to ``url`` from a context's cookies (Playwright's
+    ``context.cookies()``: name, value, domain, path, expires, secure)."""
+    parts = urlsplit(url)
+    host, path = (parts.hostname or "").lower(), parts.path or "/"
+    now = time.time() if now is None else now
+    pairs = []
+    for cookie in sorted(cookies, key=lambda c: -len(c.get("path") or "/")):  # longer paths first, as browsers do
+        domain = (cookie.get("domain") or "").lower()
+        on_host = host == domain.lstrip(".") or (domain.startswith(".") and host.endswith(domain))
+        cookie_path = cookie.get("path") or "/"
+        on_path = path == cookie_path or path.startswith(cookie_path.rstrip("/") + "/")
+        expires = cookie.get("expires", -1)
+        if on_host and on_path and not (cookie.get("secure") and parts.scheme != "https") \
+                and (expires is None or expires < 0 or expires > now):
+            pairs.append(f"{cookie['name']}={cookie['value']}")
+    return "; ".join(pairs)
+
+
 # -- the download handler ------------------------------------------------------------------------------
 
 class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler):
@@ -307,6 +360,7 @@ class PageTracker:
         self._new_document = asyncio.Event()
         self.page_loads = 0
         self.refused = False  # a page load past the limit was aborted: the attempt has failed
+        self.cookies: list[dict] = []  # the context's cookies once the page is past any challenge
 
     def allow_page_load(self) -> bool:
         """Route check for each load of the page, the first and every reload: at most one load per challenge
@@ -391,6 +445,8 @@ class PageTracker:
                     pass
                 if self.document is doc:
                     self.page_final = doc
+                    with suppress(PlaywrightError):
+                        self.cookies = await page.context.cookies()
                     await self._quiet(page)
                     return
             except asyncio.TimeoutError:
@@ -437,10 +493,7 @@ class PageTracker:
 
 def body_mode(request) -> str:
     """``"dom"`` (the spider gets the rendered page) or ``"raw"`` (the body as served: reports, files)."""
-    if request.meta.get("request_type") in ("report", "attachment") or is_attachment_url(request.url) \
-            or urlsplit(request.url).path.endswith("/robots.txt"):
-        return "raw"
-    return "dom"
+    return "raw" if request.meta.get("request_type") == "report" or is_file_request(request) else "dom"
 
 
 class BrowserCaptureMiddleware:
@@ -495,11 +548,13 @@ class BrowserCaptureMiddleware:
             return response
         await tracker.finish()
         final = tracker.page_final or tracker.document
-        if final is not None and final.body is None and "playwright_suggested_filename" in request.meta:
-            final.body, final.error = response.body, None  # a download: Playwright has the file, not the body
+        downloaded = "playwright_suggested_filename" in request.meta
+        if final is not None and (downloaded or is_file_document(final.headers)):
+            return self.refetch_file(request, tracker, final)
         locations = self.archive(request, tracker, final)
         if final is None or final not in locations:
             return response
+        request.meta["browser_cookies"] = tracker.cookies  # crawler/antibot.py keeps them for the host's files
         location = locations[final]
         request.meta["warc"] = location
         self.refuse_if_off_portal(request, final, location)
@@ -517,6 +572,16 @@ class BrowserCaptureMiddleware:
             await tracker.finish()
             self.archive(request, tracker, None)  # the challenge pages were real exchanges
         return None
+
+    def refetch_file(self, request, tracker: PageTracker, final: Exchange):
+        """A navigation that ended on a file: archive what came before it (challenge pages), not the viewer or
+        the download, and fetch the file again over plain HTTP with the cookies the page earned, so that the
+        WARC record holds the bytes the server sent."""
+        tracker.exchanges.remove(final)
+        self.archive(request, tracker, None)
+        self.stats.inc_value("govarchive/browser/files_refetched")
+        logger.debug("browser: %s is a file; fetching it over plain HTTP with the browser's cookies", final.url)
+        return plain_request(request, final.url, tracker.cookies)
 
     def refuse_if_off_portal(self, request, final: Exchange, location: dict) -> None:
         """Stop a page that a redirect took off the portal's hosts (IgnoreRequest), its capture flagged.
@@ -538,6 +603,8 @@ class BrowserCaptureMiddleware:
         locations = {}
         portal = portal_of(self.crawler, request)
         for exchange in tracker.exchanges:
+            if urlsplit(exchange.url).scheme not in ("http", "https"):
+                continue  # the browser's own pages (a viewer, an error page): nothing a server sent
             if exchange.body is None:
                 if exchange.error:
                     logger.debug("%s: not archived (%s)", exchange.url, exchange.error)

@@ -92,7 +92,7 @@ class PortalSpider(scrapy.Spider):
 
     def parse(self, response):
         portal = self.portals[response.meta["portal"]]
-        if not isinstance(response, TextResponse):
+        if is_file(response):
             if response.meta["request_type"] == "report":  # a report published as a file (PDF, DOC …)
                 candidate = self.candidate(response, portal, body=b"")
                 candidate.attachments.append(attachment_of(response))
@@ -222,6 +222,15 @@ def attachment_urls(response, portal) -> list[str]:
     urls = [link.url for link in ATTACHMENT_LINKS.extract_links(response)
             if portal.owns(link.url) and attachment_kind(link.url)]
     return urls[:MAX_ATTACHMENTS]
+
+
+def is_file(response) -> bool:
+    """A file (PDF, DOC, XLS …), not a page: Scrapy's response class guesses from the first bytes, and a PDF
+    whose streams are ASCII85 (reportlab's) reads as text; the file's own magic bytes decide."""
+    content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+    if not isinstance(response, TextResponse):
+        return True
+    return attachment_kind(response.url, content_type, response.body[:4096]) is not None
 
 
 def attachment_of(response) -> dict:

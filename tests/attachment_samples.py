@@ -187,8 +187,13 @@ def _page_number(canvas, doc):
 
 
 def pdf_bytes(report: str, with_table: bool = False, title_lines: int = 0) -> bytes:
-    """Typeset a report; its first ``title_lines`` gold lines are set as a centred title, a last line
-    without final punctuation as a right-aligned signature."""
+    """Typeset a corpus report (see :func:`typeset_pdf`), with the statistics table when asked."""
+    return typeset_pdf(gold_lines(report), TABLE_AT[report] if with_table else None, title_lines, title=report)
+
+
+def typeset_pdf(lines: list[str], table_at: int | None = None, title_lines: int = 0, title: str = "report") -> bytes:
+    """Typeset lines as an A4 report; the first ``title_lines`` are set as a centred title, a last line
+    without final punctuation as a right-aligned signature, the statistics table before line ``table_at``."""
     from xml.sax.saxutils import escape
 
     from reportlab.lib.pagesizes import A4
@@ -196,10 +201,9 @@ def pdf_bytes(report: str, with_table: bool = False, title_lines: int = 0) -> by
 
     _register_font()
     styles = _styles()
-    lines = gold_lines(report)
     story = []
     for i, line in enumerate(lines):
-        if with_table and i == TABLE_AT[report]:
+        if i == table_at:
             story += [Spacer(1, 6), _pdf_table(styles), Spacer(1, 6)]
         if i < title_lines:
             style = styles["title"]
@@ -210,7 +214,7 @@ def pdf_bytes(report: str, with_table: bool = False, title_lines: int = 0) -> by
         story.append(Paragraph(escape(line), style))
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=72, rightMargin=72, topMargin=72,
-                            bottomMargin=72, title=report, author="govarchive tests")
+                            bottomMargin=72, title=title, author="govarchive tests", invariant=1)
     doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
     return out.getvalue()
 

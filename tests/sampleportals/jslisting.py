@@ -50,9 +50,12 @@ LIST_SCRIPT = """(function(){
 
 
 def layout(site: Site) -> None:
+    """Article pages at ``<column>/YYYYMM/c<docid>.html``; a report published as a file (``meta["file"]``, an
+    Attachment) at ``<column>/YYYYMM/<file name>``, linked from the list in place of a page."""
     for col in site.columns.values():
         for a in col.articles:
-            a.path = f"{col.dir}{a.date:%Y%m}/c{a.docid}.html"
+            name = a.meta["file"].name if "file" in a.meta else f"c{a.docid}.html"
+            a.path = f"{col.dir}{a.date:%Y%m}/{name}"
 
 
 def list_path(col: Column, n: int) -> str:
@@ -157,6 +160,9 @@ def render(site: Site) -> dict[str, Resource]:
             if feed is not None:
                 out[col.dir + f"list_{n}.json"] = feed
         for a in col.articles:
+            if "file" in a.meta:
+                out[a.path] = Resource(a.meta["file"].make(), a.meta["file"].mime, epoch(a.date), html=False)
+                continue
             out[a.path] = _page(site, a.path, _article(site, a), f"{a.title}_{site.name}", [a], article=a)
             for att in a.attachments:
                 out[a.path.rsplit("/", 1)[0] + "/" + att.name] = Resource(att.make(), att.mime, epoch(a.date), html=False)

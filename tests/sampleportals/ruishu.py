@@ -8,7 +8,10 @@ differs per nonce, so no value on the page is the cookie: only running the scrip
 gets in. ``Set-Cookie: RSO=<nonce>`` imitates 瑞数's first cookie; it is not enough on its own.
 
 - 津市 (``jinshi``): the script works; behind the gate a plain static portal (``jslisting`` template with
-  static lists) with reports, one of them only a Word attachment.
+  static lists) with reports: stub pages whose text lives in a Word, a PDF or an Excel attachment, and one
+  report published directly as a PDF at a URL without extension (the list links to the file, so only its
+  Content-Type says it is one). Chromium shows a PDF in its viewer and downloads Word files: the crawler must
+  fetch these as files, with the cookie the challenge earned.
 - 澧县 (``lixian``): the script has a bug (one round short), so the cookie is never valid and every reload
   gets the challenge again: the host that must be given up.
 """
@@ -24,6 +27,9 @@ from datetime import datetime, timedelta
 from . import text
 from .jslisting import _reports
 from .model import Article, Attachment, Channel, Column, Site, docx_bytes
+
+PDF = "application/pdf"
+XLS = "application/vnd.ms-excel"
 
 SECRET = secrets.token_bytes(16)  # per process: cookies of an earlier run are not valid
 
@@ -67,6 +73,13 @@ def valid_cookie(cookie_header: str | None) -> bool:
     return hmac.compare_digest(_fnv(nonce, _rounds(nonce)), value)
 
 
+def valid_cookie_for_tests() -> str:
+    """A cookie the gate lets through, computed as the challenge script would: for tests that fetch a page
+    behind the gate to compare it with what the crawler archived."""
+    nonce = _sign(secrets.token_hex(8))
+    return f"RST={nonce}.{_fnv(nonce, _rounds(nonce))}"
+
+
 def challenge_page(broken: bool) -> tuple[str, bytes]:
     nonce = _sign(secrets.token_hex(8))
     script = CHALLENGE_SCRIPT % {"off": " - 1" if broken else ""}
@@ -105,17 +118,38 @@ def _portal(site_id: str, name: str, place: str, region: str, code: str, reports
     return site
 
 
+def _stub(title: str, when: datetime, source: str, attachment: Attachment) -> Article:
+    """A report page that only says 详见附件 and links to the file holding the report."""
+    return Article(title, when, [f"{title}全文详见附件。"], "report", source, attachments=[attachment])
+
+
 def jinshi() -> Site:
+    from tests.attachment_samples import typeset_pdf, xls_stats
+
     rnd = random.Random("jinshi")
     agency, place, src = "津市市人民政府", "津市市", "市政府办"
-    att_title = "津市市人民政府2014年度政府信息公开工作年度报告"
-    att_lines = [att_title] + text.annual_report_lines(agency, 2014, rnd, place)
-    attachment_only = Article(att_title, datetime(2015, 3, 27, 15, 0), [f"{att_title}全文详见附件。"], "report", src,
-                              attachments=[Attachment(f"{att_title}.docx", "P020150327512345678901.docx",
-                                                      lambda: docx_bytes(att_lines, centred=1))])
-    reports = [*_reports(rnd, agency, place, src, range(2015, 2019)), attachment_only,
-               Article("关于报送2018年度政府信息公开工作年度报告的通知", datetime(2019, 1, 9, 9, 0),
-                       text.notice_lines(2018, "津市市政务公开办", "各乡镇人民政府，市直各单位", "2019年1月25日"), "decoy", src)]
+
+    def report_lines(year: int) -> list[str]:
+        return [f"{agency}{year}年度政府信息公开工作年度报告"] + text.annual_report_lines(agency, year, rnd, place)
+
+    docx_title, pdf_title, xls_title, direct_title = (f"{agency}{year}年度政府信息公开工作年度报告"
+                                                      for year in (2014, 2013, 2012, 2011))
+    docx_lines, pdf_lines, direct_lines = report_lines(2014), report_lines(2013), report_lines(2011)
+    direct = Article(direct_title, datetime(2012, 3, 29, 10, 0), direct_lines, "report", src)
+    direct.meta["file"] = Attachment(f"{direct_title}.pdf", "P020120329401234567890",
+                                     lambda: typeset_pdf(direct_lines, title_lines=1), PDF)
+    reports = [
+        *_reports(rnd, agency, place, src, range(2015, 2019)),
+        _stub(docx_title, datetime(2015, 3, 27, 15, 0), src, Attachment(
+            f"{docx_title}.docx", "P020150327512345678901.docx", lambda: docx_bytes(docx_lines, centred=1))),
+        _stub(pdf_title, datetime(2014, 3, 25, 16, 0), src, Attachment(
+            f"{pdf_title}.pdf", "P020140325388765432101.pdf", lambda: typeset_pdf(pdf_lines, title_lines=1), PDF)),
+        _stub(xls_title, datetime(2013, 3, 28, 9, 30), src, Attachment(
+            f"{xls_title}.xls", "P020130328300112233445.xls", xls_stats, XLS)),
+        direct,
+        Article("关于报送2018年度政府信息公开工作年度报告的通知", datetime(2019, 1, 9, 9, 0),
+                text.notice_lines(2018, "津市市政务公开办", "各乡镇人民政府，市直各单位", "2019年1月25日"), "decoy", src),
+    ]
     return _portal("jinshi", "津市市人民政府", place, "湖南省常德市津市市", "4307810001", reports)
 
 
