@@ -58,6 +58,7 @@ __all__ = [
     "read_record",
     "read_http_payload",
     "recover_open_files",
+    "gzip_members",
 ]
 
 WARC_VERSION = "1.1"
@@ -447,40 +448,65 @@ def _existing(path) -> Path:
     return path
 
 
-def _gzip_members(fh, start: int = 0):
-    """Yield ``(start, end)`` of each complete gzip member from ``start`` on; stop at a broken one."""
+def gzip_members(fh, start: int = 0):
+    """Yield ``(start, end, None)`` for each whole gzip member of a file from ``start`` on, and
+    ``(start, None, error)`` for a broken one (corrupt, or cut short by the end of the file), after which
+    reading resumes at the next gzip header: one bad byte does not hide the records after it."""
+    fh.seek(0, 2)
+    size = fh.tell()
+    pos = start
+    while pos < size:
+        end, error = _member_end(fh, pos)
+        if error is None:
+            yield pos, end, None
+            pos = end
+            continue
+        yield pos, None, error
+        pos = _next_gzip_header(fh, pos + 1, size)
+
+
+def _member_end(fh, start: int) -> tuple[int | None, str | None]:
+    """Where the gzip member at ``start`` ends, or why it cannot be read."""
     fh.seek(start)
-    pos = member_start = start
     decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    pos = start
     while True:
         buf = fh.read(_CHUNK)
         if not buf:
-            return  # a member cut short (no end of stream) is not yielded
+            return None, "gzip member cut short (the file ends inside it)"
         while buf:
             try:
                 decomp.decompress(buf, _CHUNK)  # output is discarded, bounded per call
-            except zlib.error:
-                return
+            except zlib.error as exc:
+                return None, f"corrupt gzip member ({exc})"
             if decomp.eof:
-                used = len(buf) - len(decomp.unused_data)
-                pos += used
-                yield member_start, pos
-                member_start = pos
-                buf = decomp.unused_data
-                decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
-            else:
-                tail = decomp.unconsumed_tail
-                pos += len(buf) - len(tail)
-                buf = tail
+                return pos + len(buf) - len(decomp.unused_data), None
+            tail = decomp.unconsumed_tail
+            pos += len(buf) - len(tail)
+            buf = tail
+
+
+_GZIP_HEADER = b"\x1f\x8b\x08"
+
+
+def _next_gzip_header(fh, start: int, size: int) -> int:
+    pos = start
+    while pos < size:
+        fh.seek(pos)
+        found = fh.read(_CHUNK + len(_GZIP_HEADER)).find(_GZIP_HEADER)
+        if found >= 0:
+            return pos + found
+        pos += _CHUNK
+    return size
 
 
 def _read_member(path, offset: int, length: int | None) -> bytes:
     with open(_existing(path), "rb") as fh:
         if length is None:
-            member = next(_gzip_members(fh, offset), None)
-            if member is None:
-                raise ValueError(f"no complete gzip member at {path}:{offset}")
-            length = member[1] - offset
+            _, end, error = next(gzip_members(fh, offset), (offset, None, "offset past the end of the file"))
+            if error:
+                raise ValueError(f"no complete gzip member at {path}:{offset}: {error}")
+            length = end - offset
         fh.seek(offset)
         return fh.read(length)
 
@@ -524,8 +550,8 @@ def _member_is_record(fh, start: int, end: int) -> bool:
 def _valid_prefix(fh) -> int:
     """Length of the leading run of complete, readable records."""
     good = 0
-    for start, end in _gzip_members(fh):
-        if not _member_is_record(fh, start, end):
+    for start, end, error in gzip_members(fh):
+        if error or not _member_is_record(fh, start, end):
             break
         good = end
     return good

@@ -337,6 +337,33 @@ def _duration(start, end) -> str:
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
 
+# -- verify ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@data_option
+def verify(fmt, data_dir):
+    """Check the archive's fixity: re-read every WARC record (block and payload digests, payloads that
+    contradict their Content-Type) and check that every report, attachment and capture row points at a
+    record of its own URL. Exit 1 when anything is wrong."""
+    from archive.verify import verify_archive
+    from crawler.lock import is_locked
+
+    if not (Path(data_dir) / "warc").is_dir() and not (Path(data_dir) / "archive.db").exists():
+        raise click.ClickException(f"no archive in {data_dir}")
+    result = verify_archive(data_dir, crawl_running=is_locked(data_dir))
+    if fmt == "json":
+        _json({"ok": result.ok, "files": result.files, "records": result.records,
+               "digests_checked": result.digests_checked, "rows": result.rows,
+               "problems": [vars(p) for p in result.problems]})
+    else:
+        click.echo(result.summary())
+        for problem in result.problems:
+            click.echo(f"{problem.kind:9} {problem.where}  {problem.detail}")
+    sys.exit(0 if result.ok else 1)
+
+
 # -- export, cdxj, wacz ---------------------------------------------------------------------------
 
 

@@ -27,6 +27,13 @@ def govarchive(*args, check=True, timeout=300) -> subprocess.CompletedProcess:
     return result
 
 
+def assert_verified(data) -> str:
+    """``govarchive verify --data DATA`` passes (digests, row locations, payloads); its summary line."""
+    result = govarchive("verify", "--data", data, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
 def corpus_meta() -> dict[str, dict]:
     return {p.name.removesuffix(".meta.json"): json.loads(p.read_text(encoding="utf-8"))
             for p in sorted(CORPUS.glob("*.meta.json"))}

@@ -14,7 +14,7 @@ from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 from warcio.archiveiterator import ArchiveIterator
 
 from spiders import cms
-from tests.conftest import TEST_SETTINGS
+from tests.conftest import TEST_SETTINGS, assert_verified
 from tests.portal_crawl import crawl
 from tests.sampleportals import SamplePortals, write_registry
 
@@ -205,3 +205,7 @@ def test_hanweb_download_script_attachment_gives_the_stub_report_its_text(run, p
         (site.base_url + "/module/download/downfile.jsp", stub.attachments[0].name)]
     assert report["report_year"] == 2008 and "全文详见附件" not in report["text"]
     assert report["text"] == rows[0][2] and "2008年" in report["text"]
+
+
+def test_the_archive_verifies(run):
+    assert_verified(run.data)

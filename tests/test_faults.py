@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.registry import netloc_of
 from crawler.settings import URL_TRAP_MAX_PER_PATTERN
-from tests.conftest import TEST_SETTINGS
+from tests.conftest import TEST_SETTINGS, assert_verified
 from tests.portal_crawl import crawl
 from tests.sampleportals import SamplePortals, write_registry
 from tests.sampleportals.faults import ENCODINGS, FAULTS
@@ -204,3 +204,7 @@ def test_url_trap_limit_counts_pages_of_one_pattern_but_not_list_api_posts():
         traps.process_request(Request("http://a.gov.cn/xxgk/xxgk/xxgk/index.html", meta=meta))
     report = {"portal": "p", "request_type": "report"}
     assert traps.process_request(Request("http://a.gov.cn/cal?date=2017-03-05", meta=report)) is None
+
+
+def test_the_archive_verifies(run):
+    assert_verified(run.data)

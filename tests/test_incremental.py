@@ -13,7 +13,7 @@ import pytest
 import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.conftest import TEST_SETTINGS, govarchive
+from tests.conftest import TEST_SETTINGS, assert_verified, govarchive
 from tests.sampleportals import SamplePortals
 
 GOVARCHIVE = str(Path(sys.executable).with_name("govarchive"))
@@ -126,6 +126,7 @@ def test_backfill_killed_with_sigkill_resumes_where_it_stopped(portals, tmp_path
         with open(path, "rb") as stream:
             records = list(ArchiveIterator(stream))
         assert records and records[0].rec_type == "warcinfo"
+    assert_verified(data)
 
 
 def test_a_second_run_on_the_same_data_directory_is_refused(portals, tmp_path):

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from crawler import settings as project_settings
-from tests.conftest import TEST_SETTINGS
+from tests.conftest import TEST_SETTINGS, assert_verified
 from tests.portal_crawl import crawl
 from tests.sampleportals import SamplePortals, write_registry
 
@@ -135,3 +135,7 @@ def test_registry_override_ignores_robots_txt_and_says_so(run_without_robots, po
     internal = portals.portal("anxiang").base_url + internal_path(portals)
     assert internal in run.reports()
     assert [entry for _, entry in run.requests if entry[2] == "/robots.txt"] == []
+
+
+def test_the_archive_verifies(run):
+    assert_verified(run.data)
