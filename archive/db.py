@@ -236,7 +236,12 @@ def captures_of(db: sqlite_utils.Database, crawl_ids: list[int]) -> dict[str, di
 
 
 def latest_report(db: sqlite_utils.Database, url: str) -> dict | None:
-    rows = db.query("select * from reports where url = ? and is_latest = 1 limit 1", [url])
+    """The latest version of the report at ``url`` (its highest version), or None.
+
+    Read through the ``(url, version)`` index: with ``is_latest = 1`` in the query SQLite takes the is_latest
+    index instead and scans every latest report, a cost that grows with the archive (tests/test_db_plans.py).
+    """
+    rows = db.query("select * from reports where url = ? order by version desc limit 1", [url])
     return next(iter(rows), None)
 
 
