@@ -40,6 +40,12 @@ from pipelines.decode import decode_html
 from .cells import collapse
 
 Rows = list[list[str]]
+
+
+class LooseRow(list):
+    """Cells split at white space (a PDF text line, a clean-text line without ``|``): a blank cell left no
+    trace, so a row with fewer values than its table has columns cannot be placed (``template.fit``)."""
+
 # A placed cell: (first row, first column, rows spanned, columns spanned, text)
 Placed = tuple[int, int, int, int, str]
 MAX_SPAN = 200  # rowspan="1000" on the last row, colspan="0": clamp what a sloppy editor wrote
@@ -193,7 +199,7 @@ def pdf_rows(body: bytes) -> Rows:
     with pdfplumber.open(io.BytesIO(body)) as pdf:
         for number, page in enumerate(pdf.pages[:MAX_PDF_PAGES]):
             items = [(t.bbox[1], rows_of(_pdf_cells(t))) for t in page.find_tables()]
-            items += [(line["top"], [line["text"].split()]) for line in _pdf_page_items(page, number)
+            items += [(line["top"], [LooseRow(line["text"].split())]) for line in _pdf_page_items(page, number)
                       if line["kind"] == "line"]
             for _, item_rows in sorted(items, key=lambda item: item[0]):
                 rows.extend(item_rows)
@@ -237,7 +243,7 @@ _BAR = re.compile(r"\s*\|\s*")
 
 def text_rows(text: str) -> Rows:
     """Rows of a clean text: cells split at ``|``; a line without ``|`` at white space."""
-    return [_BAR.split(line.strip()) if "|" in line else line.split()
+    return [_BAR.split(line.strip()) if "|" in line else LooseRow(line.split())
             for line in text.splitlines() if line.strip()]
 
 

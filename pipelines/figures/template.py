@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 
+from .grids import LooseRow
 from .cells import PAREN, collapse, header_key, is_value_cell, parse_value, squash
 
 T3_COLUMNS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
@@ -38,8 +39,9 @@ T4_WIDTH = len(T4_GROUPS) * len(T4_RESULTS)
 # 表二 items, longest first where one name starts another's
 T2_ITEMS = ("规章", "行政规范性文件", "规范性文件", "其他对外管理服务事项", "行政许可", "行政处罚", "行政强制",
             "行政事业性收费", "政府集中采购")
-
-NUMERALS = "一二三四五六七八九十"
+# 表二 column headers of both forms (spaces and notes removed)
+T2_COLUMNS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "本年新制作数量",
+              "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "处理决定数量", "采购项目数量", "采购总金额")
 GROUP_WORDS = (("予以公开", "一"), ("部分公开", "二"), ("不予公开", "三"), ("无法提供", "四"), ("不予处理", "五"),
                ("其他处理", "六"))
 # Items of each group of 三、本年度办理结果, by the words that name them; "其他" (（六）3) is tried last.
@@ -65,9 +67,13 @@ def split_row(row: list[str]) -> tuple[str, list[str]]:
     return label, row[last + 1:]
 
 
-def fit(values: list[str], width: int) -> list[str]:
+def fit(values: list[str], width: int, loose: bool = False) -> list[str]:
     """Exactly ``width`` value cells: blank ones dropped at the start, then at the end, while too many;
-    blanks added at the end while too few."""
+    blanks added at the end while too few (the clean text drops trailing empty cells). A loose row
+    (split at white space) with another number of values is [], since its blanks could have been
+    anywhere and a wrapped label can leave pieces among them."""
+    if loose and len(values) != width:
+        return []
     values = list(values)
     while len(values) > width and not squash(values[0]):
         values.pop(0)
@@ -96,6 +102,7 @@ class TemplateReader:
         self.group: str | None = None  # 表三: the current group of 三、本年度办理结果
         self.pending: str | None = None  # 表三: a label that stood on a line of its own
         self.results: tuple[str, ...] | None = None  # 表四: result names in the header's order
+        self.loose = False  # the current row was split at white space
 
     def read(self, rows: list[list[str]]) -> list[dict]:
         for row in rows:
@@ -103,12 +110,16 @@ class TemplateReader:
                 self.row(row)
         return self.figures
 
+    def fit(self, values: list[str], width: int) -> list[str]:
+        return fit(values, width, self.loose)
+
     def add(self, table_no: int, row_key: str, col_key: str, raw: str, unit: str | None = None) -> None:
         if (table_no, row_key, col_key) not in self.seen:
             self.seen.add((table_no, row_key, col_key))
             self.figures.append(figure(table_no, row_key, col_key, raw, unit))
 
     def row(self, row: list[str]) -> None:
+        self.loose = isinstance(row, LooseRow)
         label, values = split_row(row)
         whole = "".join(squash(cell) for cell in row)
         block = _BLOCK.search(whole)
@@ -136,11 +147,13 @@ class TemplateReader:
         start = next((i for i, cell in enumerate(cells) if cell.startswith("信息内容")), None)
         if start is not None:
             self.header = [header_key(cell) for cell in row[start + 1:] if squash(cell)]
+            if self.loose and not all(key in T2_COLUMNS for key, _ in self.header):
+                self.header = []  # a header wrapped inside its cells: its words are not its columns
             return
         item = PAREN.sub("", _BLOCK.sub("", label))
         name = next((name for name in T2_ITEMS if item.startswith(name)), None)
         if name and self.header and values:
-            for (col_key, unit), raw in zip(self.header, fit(values, len(self.header))):
+            for (col_key, unit), raw in zip(self.header, self.fit(values, len(self.header))):
                 self.add(2, name, col_key, raw, unit)
 
     # --- 表三 ---
@@ -150,10 +163,10 @@ class TemplateReader:
         if label and not values:
             self.pending = key
             return
-        if not label:
+        if key is None:  # numbers beside a label fragment, or alone: the label of the line above
             key, self.pending = self.pending, None
         if key and values:
-            for col_key, raw in zip(T3_COLUMNS, fit(values, len(T3_COLUMNS))):
+            for col_key, raw in zip(T3_COLUMNS, self.fit(values, len(T3_COLUMNS))):
                 self.add(3, key, col_key, raw)
 
     def t3_key(self, label: str) -> str | None:
@@ -177,6 +190,8 @@ class TemplateReader:
         item = _item(label, self.group) if self.group in ITEM_WORDS else None
         if item is None and not group:  # an item whose group label stood elsewhere (a PDF set without rules)
             self.group, item = _item_by_words(label) or (self.group, None)
+        if item is None and self.group in ITEM_WORDS:
+            item = _printed_item(label, self.group)
         if self.group not in ITEM_WORDS:
             return None
         if item:
@@ -194,10 +209,10 @@ class TemplateReader:
         group = next((g for g in T4_GROUPS if g in label), None)
         filled = sum(1 for value in values if squash(value))
         if group and filled:  # one row per group (a transposed 表四)
-            for result, raw in zip(self.results or T4_RESULTS, fit(values, len(T4_RESULTS))):
+            for result, raw in zip(self.results or T4_RESULTS, self.fit(values, len(T4_RESULTS))):
                 self.add(4, group, result, raw)
         elif not group and filled >= (len(T4_RESULTS) if self.results else T4_WIDTH):
-            cells = fit(values, T4_WIDTH)
+            cells = self.fit(values, T4_WIDTH)
             for g, group in enumerate(T4_GROUPS):
                 for r, result in enumerate(self.results or T4_RESULTS):
                     self.add(4, group, result, cells[g * len(T4_RESULTS) + r])
@@ -221,9 +236,15 @@ def _item_by_words(label: str) -> tuple[str, int] | None:
 
 
 def _item(label: str, group: str) -> int | None:
+    """The item of ``group`` that the label's words name."""
     for words, number in ITEM_WORDS[group]:
         if words in label and (words != "其他" or label.endswith("其他")):
             return number
+    return None
+
+
+def _printed_item(label: str, group: str) -> int | None:
+    """The item number printed in the label (1. 1、 1，), if ``group`` has that many items."""
     printed = _ITEM_NUMBER.search(label)
     if printed and int(printed.group(1)) <= ITEM_COUNT[group]:
         return int(printed.group(1))
