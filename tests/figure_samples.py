@@ -285,7 +285,32 @@ def broken(sample: Sample, changes: dict[tuple[str, str], str]) -> Sample:
     return out
 
 
+def blank_zeros(sample: Sample) -> Sample:
+    """A copy with every 0 of 表三 printed as a blank cell, as many reports print them."""
+    out = copy.deepcopy(sample)
+    out.t3 = {key: ["" if cell == "0" else cell for cell in cells] for key, cells in out.t3.items()}
+    return out
+
+
 # --- renderers ------------------------------------------------------------------------------------------
+
+def flat_text(sample: Sample) -> str:
+    """The report as text the way some portals' pages flatten (xuwen.gov.cn's 2021 report): one row a
+    line, cells joined by ``|`` and ended by one, a cell covered by a rowspan left as an empty cell."""
+    tables = sample.tables()
+    lines = []
+    for text, index in sample.paragraphs():
+        if index is None:
+            lines.append(text)
+            continue
+        cells: dict[int, dict[int, str]] = {}
+        for r, c, _, rowspan, cell_text in _placed(tables[index]):
+            cells.setdefault(r, {})[c] = cell_text.replace("\n", " ")
+            for below in range(r + 1, r + rowspan):
+                cells.setdefault(below, {})[c] = ""
+        lines += [" | ".join(row[c] for c in sorted(row)) + " |" for _, row in sorted(cells.items())]
+    return "\n".join(lines)
+
 
 def _html_table(rows) -> str:
     out = ['<table border="1" cellspacing="0" style="border-collapse:collapse"><tbody>']

@@ -242,8 +242,9 @@ _BAR = re.compile(r"\s*\|\s*")
 
 
 def text_rows(text: str) -> Rows:
-    """Rows of a clean text: cells split at ``|``; a line without ``|`` at white space."""
-    return [_BAR.split(line.strip()) if "|" in line else LooseRow(line.split())
+    """Rows of a clean text: cells split at ``|``; a line without ``|`` at white space. A ``|`` ending a
+    line closes its last cell (``a | b |``, as some pages and trafilatura write rows): not one more cell."""
+    return [_BAR.split(line.strip().removesuffix("|").rstrip()) if "|" in line else LooseRow(line.split())
             for line in text.splitlines() if line.strip()]
 
 

@@ -10,7 +10,7 @@ These reports have no fixed tables, so only a few figures are read, each with ho
 - ``col_key`` the method: ``表格`` from a row of a table (``收到申请数 | 件 | 12``: a label the headline's
   patterns match, its last number), ``正文`` from a sentence (``共受理政府信息公开申请67件``; ``未收到政府
   信息公开申请`` and the like give 0);
-- ``raw`` the cells (`` | ``-joined) or the words the figure was read from; ``unit`` as printed.
+- ``raw`` the cells (`` | ``-joined) or the words the figure was read from, as printed; ``unit`` as printed.
 
 The first match of each headline in a source wins: reports name their own (or their whole region's)
 figure first and break it down after. Sentences and tables can both give a headline: both are kept,
@@ -78,15 +78,27 @@ def table_headlines(rows: list[list[str]]) -> list[dict]:
 
 def text_headlines(text: str) -> list[dict]:
     """Headlines from sentences: for each, the earliest phrase any of its patterns matches."""
-    flat = "\n".join(squash(line) for line in text.splitlines())
+    flat, origin = _squashed(text)
     found: dict[str, tuple[int, dict]] = {}
     for key, pattern in _SENTENCES:
         match = pattern.search(flat)
         if match and (key not in found or match.start() < found[key][0]):
             number = match.groupdict().get("n")
             value = (float(number) if "." in number else int(number)) if number else 0
-            found[key] = (match.start(), _headline(key, SENTENCE, value, match.groupdict().get("unit"), match.group(0)))
+            raw = text[origin[match.start()]:origin[match.end() - 1] + 1]
+            found[key] = (match.start(), _headline(key, SENTENCE, value, match.groupdict().get("unit"), raw))
     return [headline for _, headline in found.values()]
+
+
+def _squashed(text: str) -> tuple[str, list[int]]:
+    """``squash`` of the text, lines kept, and for each of its characters the index it came from, so a
+    match is reported as the words printed."""
+    chars, origin = [], []
+    for index, char in enumerate(text):
+        for out in squash(char) if char != "\n" else "\n":
+            chars.append(out)
+            origin.append(index)
+    return "".join(chars), origin
 
 
 def _headline(key: str, method: str, value, unit: str | None, raw: str) -> dict:

@@ -58,6 +58,8 @@ _BLOCK = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?�
 _GROUP = re.compile(r"\(([一二三四五六七])\)")
 _ITEM_NUMBER = re.compile(r"(?<![\d.])([1-9])[.、,]")
 _END = re.compile(r"^[五六七八九]、")
+_T4_HEAD = re.compile(r"行政复议.*(?:行政诉讼|结果维持)")  # 表四's heading or header, not a sentence
+_SENTENCE = re.compile(r"[,。;:!?]")
 
 
 def split_row(row: list[str]) -> tuple[str, list[str]]:
@@ -130,7 +132,7 @@ class TemplateReader:
                 self.table, self.block, self.header = 2, block.group(1), []
         elif "本年新收" in label or "申请人情况" in label:
             self.table, self.group, self.pending = 3, None, None
-        elif "行政复议" in label and ("行政诉讼" in label or "结果维持" in label) and not any(map(squash, values)):
+        elif _T4_HEAD.search(label) and not _SENTENCE.search(label) and not any(map(squash, values)):
             if self.table != 4:
                 self.table, self.results = 4, None
         if self.table == 2:
@@ -208,7 +210,7 @@ class TemplateReader:
             return
         group = next((g for g in T4_GROUPS if g in label), None)
         filled = sum(1 for value in values if squash(value))
-        if group and filled:  # one row per group (a transposed 表四)
+        if group and filled and self.results:  # one row per group (a transposed 表四)
             for result, raw in zip(self.results or T4_RESULTS, self.fit(values, len(T4_RESULTS))):
                 self.add(4, group, result, raw)
         elif not group and filled >= (len(T4_RESULTS) if self.results else T4_WIDTH):
