@@ -10,12 +10,20 @@ tables with spanned cells; ``ruled=False`` typesets the same tables without rule
 ``sample_2021()`` and ``sample_2019()`` bend the form the way real reports do: split labels (``三、本
 年度办理结果``, ``商业 企业``, ``结果 维持``), blank cells, ``/``, ``—`` and ``-``, units in cells
 (``75394432.52元``), a unit in a header note (``（单位：万元）``), explanatory notes in 2019 headers
-(``上一年项目数量（指2019年事项数）``) and labels, negative changes (``本年增/减`` -8), 、 and ， after item
-numbers, quote styles around 三安全一稳定, and a subtotal row. The shapes follow published reports found
-with the search tool (no text copied; the labels are the forms' own words):
-武汉市生态环境局2020年政府信息公开工作年度报告 (2019 form: notes in headers and labels, ``-`` cells,
-negative 本年增/减), a 2020 审计局 report typeset as PDF without rules (表四's header set one character
-a line), and lg.gov.cn's 2024 report (2021 form as ``|`` rows).
+(``上一年项目数量（指2018年事项数）``) and labels, negative changes (``本年增/减`` -8), 、 and ， after item
+numbers, quote styles around 三安全一稳定, and a subtotal row; ``blank_zeros`` and ``flat_text`` print
+zeros as blanks and rows as ``a | | b |`` lines with empty cells under rowspans. The shapes follow
+published reports found with the search tool (stored web pages; no text copied, the labels are the
+State Council forms' own words, our own numbers):
+
+- 武汉市生态环境局2020年政府信息公开工作年度报告 (2019 form: notes in headers and labels, ``-`` cells,
+  negative 本年增/减, a row added to 表二), a mirror at newton.com.tw/wiki/武漢市生態環境局2020年政府信息公開工作年度報告;
+- 2020年报_审计局, http://180.76.149.248:88/book/dzs/shenji/files/basic-html/page9.html (a PDF without
+  rules: 表四's header set one character a line, the 15 numbers on one line);
+- http://www.xuwen.gov.cn/zfxxgk/zjsxwxsfj/content/post_1865610.html (2021 form flattened to ``|``
+  rows ended by ``|``, blanks for zeros, empty cells under rowspans);
+- https://www.lg.gov.cn/xxgk/xxgknb/qzfgzbm/content/post_11956962.html (2021 form as ``|`` rows, split
+  header labels ``商业 企业``).
 
 Tables are consistent (every identity of ``pipelines.figures.checks`` holds); ``broken`` copies a sample
 with chosen cells changed, to break one identity at a time.

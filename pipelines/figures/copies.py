@@ -12,7 +12,8 @@ The measure (``repeated_share``): the share of a report's characters that lie in
 
 A share of 0.9 means 90% of the report (as normalised) could be assembled from 8-character pieces of the
 other; unrelated reports in the same genre share set phrases (根据《中华人民共和国政府信息公开条例》…)
-and score 0.02–0.16 against each other among the five corpus reports (tests/fixtures/corpus). Texts shorter than ``SHINGLE`` characters score 0.
+and score 0.02–0.16 against each other among the five corpus reports (tests/fixtures/corpus). Texts
+shorter than ``SHINGLE`` characters score 0.
 
 ``find_sources`` applies it to a body's reports over the years (and, optionally, other bodies' reports):
 for each report, the earlier report of the same body, or any report of another body not newer than it,

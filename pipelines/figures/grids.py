@@ -44,7 +44,8 @@ Rows = list[list[str]]
 
 class LooseRow(list):
     """Cells split at white space (a PDF text line, a clean-text line without ``|``): a blank cell left no
-    trace, so a row with fewer values than its table has columns cannot be placed (``template.fit``)."""
+    trace, so values are placed only when there are as many as the table has columns (``template.fit``)."""
+
 
 # A placed cell: (first row, first column, rows spanned, columns spanned, text)
 Placed = tuple[int, int, int, int, str]
@@ -217,9 +218,10 @@ def _pdf_cells(table) -> list[Placed]:
     xs = _edges([x for box in table.cells for x in (box[0], box[2])])
     ys = _edges([y for box in table.cells for y in (box[1], box[3])])
     placed = []
-    for x0, top, x1, bottom in table.cells:
+    for box in table.cells:
+        x0, top, x1, bottom = box
         r0, r1, c0, c1 = _index(ys, top), _index(ys, bottom), _index(xs, x0), _index(xs, x1)
-        placed.append((r0, c0, max(r1 - r0, 1), max(c1 - c0, 1), collapse(_pdf_cell(texts.get((x0, top, x1, bottom)) or ""))))
+        placed.append((r0, c0, max(r1 - r0, 1), max(c1 - c0, 1), collapse(_pdf_cell(texts.get(box) or ""))))
     return placed
 
 

@@ -5,8 +5,8 @@
 Which table a row belongs to is read from the rows themselves, not from table boundaries, so a table
 split over pages, three tables merged into one, or tables flattened into text lines all read the same:
 
-- 第二十条第（X）项 starts 表二 (block X); 本年新收 / 申请人情况 starts 表三; a row naming 行政复议 with
-  行政诉讼 or 结果维持 starts 表四; a section heading 五、六、七、 ends them all.
+- 第二十条第（X）项 starts 表二 (block X); 本年新收 / 申请人情况 starts 表三; a heading or header row naming
+  行政复议 with 行政诉讼 or 结果维持 (not a sentence) starts 表四; a section heading 五、六、七、 ends them all.
 - A row is its label cells (text) followed by its value cells (numbers, blanks, ``/``, ``—``, ``无``).
   Labels are matched by their words, after ``cells.squash``, so split labels (``三、本 年度办 理结果``),
   punctuation and quote variants and labels repeated by a rowspan all match.
@@ -14,7 +14,8 @@ split over pages, three tables merged into one, or tables flattened into text li
   words (予以公开, 部分公开, 不予公开, 无法提供, 不予处理, 其他处理, 总计); items by their words within their
   group (国家秘密 -> （三）1, 不掌握 -> （四）1 …), else by their printed number. A row carrying a group's
   own figures (a subtotal row some templates add, or 2019's single （六）其他处理 row) is the group key
-  ``三（三）`` … ``三（六）``. A label on a line of its own lends its key to the next row of bare numbers.
+  ``三（三）`` … ``三（六）``. A label on a line of its own lends its key to the next row with numbers
+  whose label names nothing (a PDF set without rules puts wrapped labels above, beside and below them).
 - Columns of 表三 and 表四 are the template's, in its order; a row with more value cells than columns
   loses blank cells at its start first (an empty label column), then at its end; a row with fewer is
   padded with blanks (the clean text drops trailing empty cells). 表四's order of results is taken from
@@ -22,21 +23,22 @@ split over pages, three tables merged into one, or tables flattened into text li
 - 表二 columns are the block's header row (信息内容 | …), spaces and parenthesised notes removed; a unit in
   the note (（单位：万元）) is the figure's unit unless the cell prints its own (``75394432.52元``).
 - A row without any value cell yields nothing; within a row, every column yields a figure, blank ones
-  with ``value`` None and ``raw`` ''.
+  with ``value`` None and ``raw`` ''. A row split at white space (``grids.LooseRow``) yields figures only
+  when it has exactly as many values as columns: wrong figures are worse than missing ones.
 """
 
 from __future__ import annotations
 
 import re
 
-from .grids import LooseRow
 from .cells import PAREN, collapse, header_key, is_value_cell, parse_value, squash
+from .grids import LooseRow
 
 T3_COLUMNS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 T4_GROUPS = ("行政复议", "未经复议直接起诉", "复议后起诉")
 T4_RESULTS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 T4_WIDTH = len(T4_GROUPS) * len(T4_RESULTS)
-# 表二 items, longest first where one name starts another's
+# 表二 items of both forms
 T2_ITEMS = ("规章", "行政规范性文件", "规范性文件", "其他对外管理服务事项", "行政许可", "行政处罚", "行政强制",
             "行政事业性收费", "政府集中采购")
 # 表二 column headers of both forms (spaces and notes removed)
