@@ -43,6 +43,11 @@ def test_attachment_formats(sample, kind, make):
     assert result["sources"] == {2: url, 3: url, 4: url}
 
 
+def test_report_served_as_a_file_instead_of_a_page(sample):
+    result = parse_report(fs.pdf_bytes(sample), "application/pdf", [], "", sample.year)
+    assert figures(result) == sample.expected() and result["sources"] == {2: "page", 3: "page", 4: "page"}
+
+
 def test_clean_text_of_the_page(sample):
     """The text the crawl stores (merged cells left out, trailing blanks dropped) gives the same figures."""
     text = extract_page(fs.html_page(sample), "http://www.example.gov.cn/a.html", "text/html")["text"]

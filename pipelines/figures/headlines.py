@@ -78,27 +78,31 @@ def table_headlines(rows: list[list[str]]) -> list[dict]:
 
 def text_headlines(text: str) -> list[dict]:
     """Headlines from sentences: for each, the earliest phrase any of its patterns matches."""
-    flat, origin = _squashed(text)
+    lines = text.splitlines()
+    flat = "\n".join(squash(line) for line in lines)
     found: dict[str, tuple[int, dict]] = {}
     for key, pattern in _SENTENCES:
         match = pattern.search(flat)
         if match and (key not in found or match.start() < found[key][0]):
             number = match.groupdict().get("n")
             value = (float(number) if "." in number else int(number)) if number else 0
-            raw = text[origin[match.start()]:origin[match.end() - 1] + 1]
+            raw = _printed(lines, flat, match.start(), match.end())
             found[key] = (match.start(), _headline(key, SENTENCE, value, match.groupdict().get("unit"), raw))
     return [headline for _, headline in found.values()]
 
 
-def _squashed(text: str) -> tuple[str, list[int]]:
-    """``squash`` of the text, lines kept, and for each of its characters the index it came from, so a
-    match is reported as the words printed."""
-    chars, origin = [], []
-    for index, char in enumerate(text):
-        for out in squash(char) if char != "\n" else "\n":
-            chars.append(out)
-            origin.append(index)
-    return "".join(chars), origin
+def _printed(lines: list[str], flat: str, start: int, end: int) -> str:
+    """The words as printed whose ``squash`` is ``flat[start:end]`` (a match never spans lines)."""
+    number = flat.count("\n", 0, start)
+    offset = start - (flat.rfind("\n", 0, start) + 1)
+    line, seen, first = lines[number], 0, None
+    for index, char in enumerate(line):
+        if first is None and seen >= offset and squash(char):
+            first = index
+        seen += len(squash(char))
+        if seen >= offset + end - start:
+            return line[first:index + 1]
+    return line[first:]
 
 
 def _headline(key: str, method: str, value, unit: str | None, raw: str) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pipelines.attachments import attachment_kind
+
 from .checks import report_checks
 from .grids import attachment_rows, html_rows, text_rows
 from .headlines import table_headlines, text_headlines
@@ -41,7 +43,9 @@ def parse_report(page: bytes | None, content_type: str = "", attachments=(), tex
 
 def _sources(page, content_type, attachments, text) -> tuple[list[tuple[str, list]], list[str]]:
     readers = []
-    if page:
+    if page and attachment_kind("", content_type, page[:4096]):  # a report published as a file
+        readers.append(("page", lambda: attachment_rows(page, "", content_type)))
+    elif page:
         readers.append(("page", lambda: html_rows(page, content_type)))
     for body, url, kind in attachments:
         readers.append((url, lambda body=body, url=url, kind=kind: attachment_rows(body, url, kind)))

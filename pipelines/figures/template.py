@@ -56,6 +56,7 @@ ITEM_WORDS = {
 }
 ITEM_COUNT = {"三": 8, "四": 3, "五": 5, "六": 3}
 
+PROSE = 200  # a line of one cell this long is a paragraph: no label, heading or figure
 _BLOCK = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
 _GROUP = re.compile(r"\(([一二三四五六七])\)")
 _ITEM_NUMBER = re.compile(r"(?<![\d.])([1-9])[.、,]")
@@ -110,7 +111,7 @@ class TemplateReader:
 
     def read(self, rows: list[list[str]]) -> list[dict]:
         for row in rows:
-            if row:
+            if row and not (len(row) == 1 and len(row[0]) > PROSE):
                 self.row(row)
         return self.figures
 
