@@ -4,8 +4,8 @@ A ``Sample`` holds the three tables of one report as the template lays them out 
 rowspan) and knows the figures a reader must get back (``expected``). Renderers turn it into the files
 real portals serve: ``html_page`` (rowspan/colspan, labels split by ``<br>``, optionally GBK),
 ``docx_bytes`` (w:gridSpan, w:vMerge, labels split over paragraphs), ``pdf_bytes`` (reportlab, ruled
-tables with spanned cells; ``ruled=False`` typesets the same tables without rules) and ``xls_bytes``
-(xlwt, merged ranges, numbers as numbers).
+tables with spanned cells; ``ruled=False`` typesets the same tables without rules), ``xls_bytes``
+(xlwt, merged ranges, numbers as numbers) and ``xlsx_bytes`` (openpyxl, likewise).
 
 ``sample_2021()`` and ``sample_2019()`` bend the form the way real reports do: split labels (``三、本
 年度办理结果``, ``商业 企业``, ``结果 维持``), blank cells, ``/``, ``—`` and ``-``, units in cells
@@ -441,6 +441,25 @@ def xls_bytes(sample: Sample) -> bytes:
                 sheet.write_merge(top + r, top + r + rowspan - 1, c, c + colspan - 1, value)
             else:
                 sheet.write(top + r, c, value)
+        top += len(rows) + 1
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_bytes(sample: Sample) -> bytes:
+    """The tables on one sheet as ``xls_bytes`` lays them out, written by openpyxl."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    top = 1
+    for rows in sample.tables():
+        for r, c, colspan, rowspan, text in _placed(rows):
+            sheet.cell(row=top + r, column=c + 1, value=_number_or_text(text))
+            if colspan > 1 or rowspan > 1:
+                sheet.merge_cells(start_row=top + r, start_column=c + 1, end_row=top + r + rowspan - 1,
+                                  end_column=c + colspan)
         top += len(rows) + 1
     out = io.BytesIO()
     book.save(out)

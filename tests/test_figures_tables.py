@@ -35,7 +35,8 @@ def test_html_page_with_rowspan_colspan_and_split_labels(sample, encoding):
     assert result["sources"] == {2: "page", 3: "page", 4: "page"} and result["errors"] == []
 
 
-@pytest.mark.parametrize("kind, make", [("docx", fs.docx_bytes), ("pdf", fs.pdf_bytes), ("xls", fs.xls_bytes)])
+@pytest.mark.parametrize("kind, make", [("docx", fs.docx_bytes), ("pdf", fs.pdf_bytes), ("xls", fs.xls_bytes),
+                                        ("xlsx", fs.xlsx_bytes)])
 def test_attachment_formats(sample, kind, make):
     url = f"http://www.example.gov.cn/files/report.{kind}"
     result = parse_report(None, "", [(make(sample), url, "")], "", sample.year)

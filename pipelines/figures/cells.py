@@ -34,8 +34,8 @@ def squash(text: str) -> str:
 
 def parse_value(raw: str) -> tuple[int | float | None, str | None]:
     """``(value, unit)`` of a value cell: ``"855"`` -> (855, None), ``"28.50"`` -> (28.5, None),
-    ``"75394432.52元"`` -> (75394432.52, "元"), ``"1,234"`` -> (1234, None); blank, a dash, a slash or
-    anything that is not one number -> (None, None)."""
+    ``"75394432.52元"`` -> (75394432.52, "元"), ``"1,234"`` -> (1234, None), ``"1000余"`` -> (1000, None);
+    blank, a dash, a slash or anything that is not one number -> (None, None)."""
     text = squash(raw).replace(",", "")
     match = _NUMBER.match(text)
     if not match:

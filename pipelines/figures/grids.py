@@ -51,6 +51,8 @@ class LooseRow(list):
 Placed = tuple[int, int, int, int, str]
 MAX_SPAN = 200  # rowspan="1000" on the last row, colspan="0": clamp what a sloppy editor wrote
 EDGE_TOLERANCE = 2.0  # PDF points within which two cell edges are the same rule
+MAX_SHEET_COLUMNS = 64  # the widest template table has 18 columns; formatting can reach column XFD
+XLSX_FULL_LOAD = 2_000_000  # bytes of .xlsx up to which the workbook is loaded whole (merged cells known)
 
 
 def rows_of(cells: list[Placed]) -> Rows:
@@ -153,12 +155,17 @@ def _docx_cells(tbl, qn) -> list[list]:
 def xlsx_rows(body: bytes) -> Rows:
     import openpyxl
 
-    book = openpyxl.load_workbook(io.BytesIO(body), data_only=True)  # not read-only: it knows merged cells
+    # Only a full load knows merged cells; a big workbook (a list of projects, not a report's tables) is
+    # read in read-only mode, without them.
+    book = openpyxl.load_workbook(io.BytesIO(body), data_only=True, read_only=len(body) > XLSX_FULL_LOAD)
     rows: Rows = []
     for sheet in book.worksheets:
-        merged = [(m.min_row - 1, m.max_row, m.min_col - 1, m.max_col) for m in sheet.merged_cells.ranges]
-        values = sheet.iter_rows(max_row=min(sheet.max_row, MAX_SHEET_ROWS), values_only=True)
+        ranges = getattr(sheet, "merged_cells", None)
+        merged = [(m.min_row - 1, m.max_row, m.min_col - 1, m.max_col) for m in ranges.ranges] if ranges else []
+        values = sheet.iter_rows(max_row=min(sheet.max_row or MAX_SHEET_ROWS, MAX_SHEET_ROWS),
+                                 max_col=min(sheet.max_column or MAX_SHEET_COLUMNS, MAX_SHEET_COLUMNS), values_only=True)
         rows.extend(_sheet_rows(values, merged))
+    book.close()
     return rows
 
 
@@ -171,7 +178,7 @@ def xls_rows(body: bytes) -> Rows:
         book = xlrd.open_workbook(file_contents=body, logfile=io.StringIO())
     rows: Rows = []
     for sheet in book.sheets():
-        values = (row for _, row in zip(range(MAX_SHEET_ROWS), _xls_sheet(book, sheet)))
+        values = (row[:MAX_SHEET_COLUMNS] for _, row in zip(range(MAX_SHEET_ROWS), _xls_sheet(book, sheet)))
         rows.extend(_sheet_rows(values, sheet.merged_cells))
     return rows
 

@@ -47,8 +47,8 @@ def _sources(page, content_type, attachments, text) -> tuple[list[tuple[str, lis
         readers.append(("page", lambda: attachment_rows(page, "", content_type)))
     elif page:
         readers.append(("page", lambda: html_rows(page, content_type)))
-    for body, url, kind in attachments:
-        readers.append((url, lambda body=body, url=url, kind=kind: attachment_rows(body, url, kind)))
+    for body, url, ctype in attachments:
+        readers.append((url, lambda body=body, url=url, ctype=ctype: attachment_rows(body, url, ctype)))
     if text:
         readers.append(("text", lambda: text_rows(text)))
     sources, errors = [], []
