@@ -76,6 +76,8 @@ CRAWL_COLUMNS = {
     "reports_found": int,
     "reports_new": int,
     "reports_changed": int,
+    "reports_second_phase": int,
+    "pages_second_phase": int,
     "errors": int,
     "error_counts": str,
     "exit_code": int,
@@ -288,7 +290,10 @@ def known_listings(db: sqlite_utils.Database, portal: str) -> list[str]:
         "select url from listings where portal = ? order by first_seen_at, url", [portal])]
 
 
-def held_reports(db: sqlite_utils.Database, recheck_days: float) -> set[str]:
-    """URLs of reports held and checked within the last ``recheck_days`` days (no need to fetch them)."""
-    return {row["url"] for row in db.query(
-        "select url from reports where is_latest = 1 and last_seen_at > ?", [utcnow(days_ago=recheck_days)])}
+def held_reports(db: sqlite_utils.Database) -> list[dict]:
+    """The latest version of every report held, with what a re-check schedule needs: ``url, version,
+    publish_date, fetched_at`` (of this version), ``first_fetched_at`` (of version 1), ``last_seen_at``."""
+    return list(db.query(
+        "select r.url, r.version, r.publish_date, r.fetched_at, r.last_seen_at, "
+        "coalesce((select min(fetched_at) from reports f where f.url = r.url), r.fetched_at) as first_fetched_at "
+        "from reports r where r.is_latest = 1"))

@@ -53,7 +53,12 @@ TELNETCONSOLE_ENABLED = False
 PORTAL_PAGE_BUDGET = 5000  # pages fetched per portal and run, all kinds: a guard against traps, not a focus tool
 PORTAL_MAX_DEPTH = 6  # navigation hops from a start URL; pagination of a listing does not count
 PORTAL_EXPLORE_DEPTH = 1  # links with no sign of the report column are followed only this close to a start URL
-NIGHTLY_RECHECK_DAYS = 7  # a nightly crawl re-checks (conditionally) reports last seen longer ago than this
+# A nightly crawl re-checks a report it holds (conditional GET) every night while the report is new (published
+# or changed within RECHECK_NEW_DAYS), then at intervals doubling with its age up to RECHECK_MAX_DAYS.
+RECHECK_NEW_DAYS = 60
+RECHECK_MAX_DAYS = 30
+# A backfill whose focused crawl is done sweeps the columns it passed over and reads sitemaps (spiders/sweep.py).
+SECOND_PHASE_ENABLED = True
 DEPTH_PRIORITY = 0
 
 # -- components --------------------------------------------------------------------------------------

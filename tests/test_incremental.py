@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import signal
 import sqlite3
 import subprocess
@@ -64,12 +65,24 @@ def test_unchanged_nightly_fetches_only_listings_and_adds_nothing(portals, tmp_p
     assert len(captures) < responses / 3
 
 
+def nights_pass(db, days: float) -> None:
+    """Time passes for the archive: every report was last checked ``days`` earlier than it says."""
+    db.execute("update reports set last_seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', last_seen_at, ?)",
+               [f"-{days} days"])
+    db.conn.commit()
+
+
+def fetched_by(db, run: dict) -> set[str]:
+    return {row["url"] for row in db.query("select url from captures where crawl_id = ?", [run["id"]])}
+
+
 def test_nightly_archives_a_new_report_and_versions_a_changed_one(portals, tmp_path):
     db = first_crawl(portals, tmp_path)
     changed = next(r for r in portals.extra_reports if r.portal_id == "changde")
     new_url = portals.add_report("changde", "常德市人民政府2018年度政府信息公开工作年度报告", NEW_REPORT, "2019-03-20 10:00")
     portals.change_report(changed.url, NEW_REPORT[:1] + ["（本报告已更正）第二部分数据更正为最新统计结果。"])
-    crawl(tmp_path, "-s", "NIGHTLY_RECHECK_DAYS=0")
+    nights_pass(db, 31)  # an old report is re-checked within a month
+    crawl(tmp_path)
     run = last_crawl(db)
     assert (run["reports_new"], run["reports_changed"]) == (1, 1)
     new = next(db.query("select * from reports where url = ?", [new_url]))
@@ -78,6 +91,37 @@ def test_nightly_archives_a_new_report_and_versions_a_changed_one(portals, tmp_p
                              [changed.url]))
     assert [(v["version"], v["is_latest"]) for v in versions] == [(1, 0), (2, 1)]
     assert "已更正" in versions[1]["text"] and "已更正" not in versions[0]["text"]
+
+
+def test_a_recent_report_is_checked_every_night_an_old_one_within_a_month(portals, tmp_path):
+    """Corrections come mostly in the weeks after publication: a report published two days ago and corrected
+    is caught the next night; an old, stable report is left alone night after night, yet checked within a
+    month (spiders/recheck.py)."""
+    db = first_crawl(portals, tmp_path)
+    published = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+    recent = portals.add_report("changde", "常德市人民政府2025年度政府信息公开工作年度报告", NEW_REPORT, published)
+    old = next(r.url for r in portals.extra_reports if r.portal_id == "changde" and "2016" in r.title)
+    nights_pass(db, 1)
+    crawl(tmp_path)
+    assert recent in fetched_by(db, last_crawl(db)) and old not in fetched_by(db, last_crawl(db))
+
+    portals.change_report(recent, NEW_REPORT[:1] + ["（本报告已更正）全年共受理政府信息公开申请90件。"])
+    nights_pass(db, 1)
+    crawl(tmp_path)
+    run = last_crawl(db)
+    assert run["reports_changed"] == 1 and old not in fetched_by(db, run)
+    versions = [row["text"] for row in db.query("select text from reports where url = ? order by version", [recent])]
+    assert len(versions) == 2 and "申请90件" in versions[1]
+
+    nights_pass(db, 26)  # four weeks since it was checked: still left alone
+    crawl(tmp_path)
+    assert old not in fetched_by(db, last_crawl(db))
+    nights_pass(db, 2)  # a month: checked again
+    crawl(tmp_path)
+    run = last_crawl(db)
+    assert old in fetched_by(db, run)
+    checked = next(db.query("select last_seen_at from reports where url = ? and is_latest = 1", [old]))
+    assert checked["last_seen_at"] >= run["started_at"]
 
 
 def wait_for_captures(data: Path, count: int, timeout: float = 60) -> None:
