@@ -29,7 +29,7 @@ class ArchiveSession:
                       "mode": mode},
         )
         self.mode = mode
-        self.counts = {"reports_found": 0, "reports_new": 0, "reports_changed": 0}
+        self.counts = {"reports_found": 0, "reports_new": 0, "reports_changed": 0, "reports_second_phase": 0}
         self.found_reports = set()
         self.resumable = {}
         """url -> capture: pages an interrupted run of this backfill already fetched (archive/reuse.py)."""
@@ -70,12 +70,15 @@ class ArchiveSession:
             self.db["crawls"].update(crawl_id, {"status": "interrupted"})
         self.db["crawls"].update(self.crawl_id, {"resumed_from": min(crawl_ids)})
 
-    def report_seen(self, url: str, outcome: str = "held") -> None:
-        """Count a report of this crawl once: stored (``new``/``changed``/``unchanged``) or already ``held``."""
+    def report_seen(self, url: str, outcome: str = "held", phase: int = 1) -> None:
+        """Count a report of this crawl once: stored (``new``/``changed``/``unchanged``) or already ``held``;
+        ``phase`` 2 when the second phase of a backfill found it."""
         if url in self.found_reports:
             return
         self.found_reports.add(url)
         self.counts["reports_found"] += 1
+        if phase == 2:
+            self.counts["reports_second_phase"] += 1
         if outcome in ("new", "changed"):
             self.counts[f"reports_{outcome}"] += 1
 
@@ -90,9 +93,10 @@ class ArchiveSession:
         exit_code = 0 if not errors and reason == "finished" else 1
         self.close(exit_code, reason=reason, errors=errors,
                    pages_fetched=stats.get_value("govarchive/pages_fetched", 0),
-                   bytes_fetched=stats.get_value("govarchive/bytes_fetched", 0))
+                   bytes_fetched=stats.get_value("govarchive/bytes_fetched", 0),
+                   pages_second_phase=stats.get_value("govarchive/pages_second_phase", 0))
 
-    def close(self, exit_code, reason="finished", errors=None, pages_fetched=0, bytes_fetched=0):
+    def close(self, exit_code, reason="finished", errors=None, pages_fetched=0, bytes_fetched=0, pages_second_phase=0):
         if self.closed:
             return
         self.closed = True
@@ -100,7 +104,7 @@ class ArchiveSession:
         errors = errors or {}
         archive_db.finish_crawl(
             self.db, self.crawl_id, exit_code,
-            pages_fetched=pages_fetched, bytes_fetched=bytes_fetched,
+            pages_fetched=pages_fetched, bytes_fetched=bytes_fetched, pages_second_phase=pages_second_phase,
             errors=sum(errors.values()), error_counts=errors, **self.counts,
         )
         if reason != "finished":

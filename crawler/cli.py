@@ -75,9 +75,11 @@ def crawl_and_report(portals, data_dir, mode, overrides) -> int:
         click.echo(f"govarchive: {exc}", err=True)
         return EXIT_COULD_NOT_RUN
     errors = json.loads(row["error_counts"] or "{}")
+    second = (f"; the second phase found {row['reports_second_phase']} in {row['pages_second_phase']} pages"
+              if mode == "backfill" else "")
     click.echo(
         f"crawl {row['id']} ({mode}) {row['status']}: {len(portals)} portal(s), {row['pages_fetched']} pages, "
-        f"{row['reports_found']} reports ({row['reports_new']} new, {row['reports_changed']} changed), "
+        f"{row['reports_found']} reports ({row['reports_new']} new, {row['reports_changed']} changed{second}), "
         f"{row['errors']} errors{' ' + json.dumps(errors, ensure_ascii=False) if errors else ''} "
         f"in {time.monotonic() - started:.1f} s; archive: {Path(data_dir) / 'archive.db'}, {Path(data_dir) / 'warc'}/"
     )

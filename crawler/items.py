@@ -27,6 +27,8 @@ class ReportCandidate:
     """The listing page that linked to this one."""
     link_text: str = ""
     """The anchor text of that link, often the report's full title."""
+    phase: int = 1
+    """1: found by the focused crawl; 2: by the second phase of a backfill (spiders/sweep.py)."""
     attachments: list[dict] = field(default_factory=list)
     """Files the report page links to (or the report itself when it is published as a file): dicts with
     ``url, filename, content_type, body, fetched_at, warc_file, warc_offset, warc_length`` or ``error``."""

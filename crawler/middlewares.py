@@ -262,7 +262,7 @@ class UrlTrapMiddleware:
     before PortalScopeMiddleware, so a trap does not eat the page budget.
     """
 
-    CHECKED_TYPES = {"next_page", "listing", "navigation", "explore", "seed"}
+    CHECKED_TYPES = {"next_page", "listing", "navigation", "explore", "seed", "unit", "sweep"}
 
     def __init__(self, stats, max_per_pattern: int = 100, max_repeats: int = 3):
         self.stats = stats

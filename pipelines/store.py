@@ -25,7 +25,7 @@ class StorePipeline:
         item.extracted["outcome"] = outcome
         for attachment in item.attachments:
             save_attachment(self.session.db, attachment_row(report_id, attachment))
-        self.session.report_seen(item.url, outcome)
+        self.session.report_seen(item.url, outcome, item.phase)
         return item
 
     def close_spider(self):

@@ -1,5 +1,5 @@
-"""Where to go next on a portal: link scoring toward the report column, list pagination, and whether a
-list page needs the browser.
+"""Where to go next on a portal: link scoring toward the report column, unit lists (departments and
+townships), columns to sweep in the second phase, list pagination, and whether a list page needs the browser.
 
 Plain functions over (anchor text, URL) and page source, so they are easy to test and reuse.
 """
@@ -19,6 +19,28 @@ TOWARD_REPORTS = [
 # Columns that sit next to the report column but never hold reports.
 AWAY_FROM_REPORTS = re.compile(r"指南|统计|预算|决算|招标|采购|人事|新闻|动态|图片|视频|English|登录|注册|邮箱")
 
+STRONG_SCORE = 40  # a link that names the report column itself (年报, 年度报告, ndbg …)
+
+# -- units: the departments and townships whose own columns hold most reports ---------------------------
+# A link toward a list of units: 部门信息公开, 县直部门, 乡镇（街道）信息公开, 镇街信息公开 …
+UNIT_LIST_TEXT = re.compile(
+    r"^(?:县直|区直|市直|政府)?(?:部门|单位)(?:信息)?(?:公开|目录|专栏)?$|^(?:县直|区直|市直)(?:部门|单位)?"
+    r"|^(?:乡镇|街道|镇街|乡镇街道|镇（街道）|乡镇（街道）|乡镇\(街道\)|镇、街道)(?:信息)?(?:公开|目录)?$"
+    r"|^(?:部门|乡镇|街道|镇街|乡镇（街道）|乡镇\(街道\))(?:政府)?信息公开")
+# The name of a government body: a department, a township, a subdistrict, a government (with its place).
+AGENCY_NAME = re.compile(
+    r"^[\u4e00-\u9fff（）()]{1,24}(?:局|委|委员会|办|办公室|院|厅|署|中心|所|站|馆|队|会|处|镇|乡|街道|街道办事处|"
+    r"办事处|人民政府|政府|管委会|管理委员会|分局|支队|大队|公司)$")
+NOT_AGENCY = re.compile(r"公开|年报|报告|指南|制度|目录|通知|动态|要闻|新闻|首页|网站|专题|互动|会议")
+UNIT_LIST_MIN = 4  # agency-name links in one block that make it a list of units
+UNIT_LIST_SHARE = 0.6  # of that block's links
+
+# -- columns the second phase sweeps: reports misfiled under 通知公告, 工作动态 … -----------------------
+COLUMN_TEXT = re.compile(r"^[\u4e00-\u9fff（）()、·]{2,14}$")
+NOT_A_SWEEP_COLUMN = re.compile(
+    r"首页|网站地图|地图|联系|English|登录|注册|邮箱|信箱|留言|互动|搜索|无障碍|长者|帮助|声明|隐私|关于我们|"
+    r"指南|统计|预算|决算|招标|采购|人事|图片|视频|机构|职能|领导|规划|办事|服务|下载|专题|制度|目录|法规|政策|文件")
+
 NEXT_PAGE_TEXT = re.compile(r"^\s*(?:下一页|下页|尾页|末页|最后一页|后一页|>|>>|»|›)\s*$")
 PAGE_NUMBER_TEXT = re.compile(r"^\s*\[?\d{1,4}\]?\s*$")
 # TRS pagers: createPageHTML(countPage, currentPage, "index", "html") or var countPage = N
@@ -34,6 +56,47 @@ def report_score(text: str, url: str) -> int:
     if AWAY_FROM_REPORTS.search(text or ""):
         score = score // 4
     return score
+
+
+def is_agency_name(text: str) -> bool:
+    """Anchor text that names a government body: 区发展和改革局, 常德市鼎城区教育局, 草坪镇, 玉霞街道 …"""
+    text = re.sub(r"\s+", "", text or "")
+    return bool(AGENCY_NAME.match(text)) and not NOT_AGENCY.search(text)
+
+
+def is_unit_list_link(text: str) -> bool:
+    """Anchor text of a link toward a list of units: 部门信息公开, 县直部门, 乡镇（街道）信息公开 …"""
+    return bool(UNIT_LIST_TEXT.search(re.sub(r"\s+", "", text or "")))
+
+
+def unit_links(root, links) -> list:
+    """The links of ``links`` that a page lists as units: agency names grouped in one block.
+
+    A block (the nearest ``ul``, ``ol``, ``table``, ``dl`` or ``div`` around a link) is a list of units when it
+    holds at least UNIT_LIST_MIN links and UNIT_LIST_SHARE of them name agencies. Learned from the structure
+    (a list of body names), whatever the site's URLs. ``root`` is the page's lxml tree.
+    """
+    blocks: dict[int, list[tuple[str, str]]] = {}
+    for anchor in root.iter("a"):
+        block = next(anchor.iterancestors("ul", "ol", "table", "dl", "div"), None)
+        text = " ".join("".join(anchor.itertext()).split())
+        blocks.setdefault(id(block), []).append((anchor.get("href") or "", text))
+    names = set()
+    for anchors in blocks.values():
+        agencies = [text for _, text in anchors if is_agency_name(text)]
+        if len(agencies) >= UNIT_LIST_MIN and len(agencies) >= UNIT_LIST_SHARE * len(anchors):
+            names.update(agencies)
+    return [link for link in links if link.text in names]
+
+
+def is_sweep_column(text: str, url: str) -> bool:
+    """A link to a column worth sweeping in the second phase: a short column name (通知公告, 工作动态 …), not
+    an article, a file, a pager, site chrome, or a column that never holds reports (指南, 预算, 机构 …)."""
+    text = re.sub(r"\s+", "", text or "")
+    if not COLUMN_TEXT.match(text) or NOT_A_SWEEP_COLUMN.search(text) or is_pager_link(text):
+        return False
+    parts = urlsplit(url)
+    return not ARTICLE_URL.search(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def is_pager_link(text: str) -> bool:

@@ -1,11 +1,14 @@
 """The portal spider: a focused crawl from a portal's start pages to its annual reports.
 
-It follows first the links that point toward the report column (spiders/links.py), reads list pagination
+It follows first the links that point toward the report column (spiders/links.py), enters the lists of units
+(departments, townships: a block of agency names) and each unit's own report column, reads list pagination
 (下一页/尾页 links and TRS script pagers), and yields a ``ReportCandidate`` for every page that looks like a
-report. Whether it is one, and what it says, is the pipelines' job. A nightly crawl starts instead from the
-report-column listing pages found before (the ``listings`` table) and skips reports the archive already
-holds, unless their last check is older than NIGHTLY_RECHECK_DAYS. Scope (hosts), page budget and focus are
-enforced for every request, redirects included, by crawler.middlewares.PortalScopeMiddleware.
+report. Whether it is one, and what it says, is the pipelines' job. On a page that links the report column
+itself, weaker leads are not followed; columns passed over wait for the second phase of a backfill
+(spiders/sweep.py). A nightly crawl starts instead from the report-column listing pages found before (the
+``listings`` table) and skips reports the archive already holds until they are due for a re-check
+(spiders/recheck.py). Scope (hosts), page budget and focus are enforced for every request, redirects
+included, by crawler.middlewares.PortalScopeMiddleware.
 
     scrapy crawl portal -a url=https://www.changde.gov.cn/zwgk/
     scrapy crawl portal -a registry=crawler/portals.json -a only=changde,kaifu
@@ -14,10 +17,13 @@ enforced for every request, redirects included, by crawler.middlewares.PortalSco
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import re
 from urllib.parse import unquote, urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 
@@ -30,11 +36,14 @@ from pipelines.attachments import attachment_kind, download_script_names
 from pipelines.classify import looks_like_report_link
 from pipelines.decode import decode_html
 from spiders import cms
-from spiders.links import is_pager_link, listing_needs_browser, report_score, same_page, script_pages
+from spiders import recheck, sweep
+from spiders.links import (STRONG_SCORE, is_pager_link, is_sweep_column, is_unit_list_link, listing_needs_browser,
+                           report_score, same_page, script_pages, unit_links)
 
 # Request types and their priorities (higher first): finish a list before wandering off.
 PRIORITY = {"next_page": 100, "listing": 100, "render": 100, "seed": 40, "attachment": 35, "report": 30,
-            "navigation": 10, "explore": 0}
+            "unit": 20, "navigation": 10, "explore": 0, "sweep": -100}
+UNIT_SCORE = 15  # a unit's home page is in the disclosure tree: its lists are read, its menu followed
 # Attachments (pdf, doc, xls …) are kept for the attachment pipeline; images, media and archives are not.
 SKIPPED_EXTENSIONS = [e for e in IGNORED_EXTENSIONS if e not in {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et"}]
 ATTACHMENT_LINKS = LinkExtractor(deny_extensions=[], unique=True, tags=("a", "area", "iframe", "embed"),
@@ -55,6 +64,7 @@ class PortalSpider(scrapy.Spider):
         self.listing_found = set()
         self.rendered = set()  # URLs re-requested through the browser (once each)
         self.link_extractor = LinkExtractor(deny_extensions=SKIPPED_EXTENSIONS, unique=True, strip=True)
+        self.sweep = sweep.Sweep()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -65,7 +75,9 @@ class PortalSpider(scrapy.Spider):
         spider.max_depth = settings.getint("PORTAL_MAX_DEPTH")
         spider.explore_depth = settings.getint("PORTAL_EXPLORE_DEPTH")
         spider.nightly = spider.session.mode == "nightly"
-        spider.held_reports = held_reports(spider.session.db, settings.getfloat("NIGHTLY_RECHECK_DAYS"))
+        spider.second_phase = settings.getbool("SECOND_PHASE_ENABLED") and not spider.nightly
+        crawler.signals.connect(spider.start_second_phase, signal=signals.spider_idle)
+        spider.not_due = not_due(spider.session.db, settings) if spider.nightly else set()
         return spider
 
     async def start(self):
@@ -78,10 +90,12 @@ class PortalSpider(scrapy.Spider):
             for url in [] if listings else portal.start_urls:
                 yield self.request(url, portal, "seed", depth=0)
 
-    def request(self, url, portal, request_type, depth, link_text="", found_on="", score=0, browser=None):
+    def request(self, url, portal, request_type, depth, link_text="", found_on="", score=0, browser=None, phase=1):
         """``browser``: True or False forces the choice; None leaves it to the portal's registry entry."""
         meta = {"portal": portal.id, "request_type": request_type, "nav_depth": depth,
                 "link_text": link_text, "found_on": found_on, "score": score}
+        if phase == sweep.SECOND_PHASE:
+            meta["phase"] = phase
         if browser is None:
             browser = portal.browser and request_type not in PLAIN_HTTP_TYPES and not is_attachment_url(url)
         if browser:
@@ -92,6 +106,7 @@ class PortalSpider(scrapy.Spider):
 
     def parse(self, response):
         portal = self.portals[response.meta["portal"]]
+        self.count_phase(response)
         if is_file(response):
             if response.meta["request_type"] == "report":  # a report published as a file (PDF, DOC …)
                 candidate = self.candidate(response, portal, body=b"")
@@ -115,11 +130,12 @@ class PortalSpider(scrapy.Spider):
             yield candidate
             return
         portal = self.portals[candidate.portal]
-        request = self.request(urls[0], portal, "attachment", 0, found_on=candidate.url)
+        request = self.request(urls[0], portal, "attachment", 0, found_on=candidate.url, phase=candidate.phase)
         yield request.replace(callback=self.parse_attachment, errback=self.attachment_failed,
                               cb_kwargs={"candidate": candidate, "pending": urls[1:]})
 
     def parse_attachment(self, response, candidate, pending):
+        self.count_phase(response)
         candidate.attachments.append(attachment_of(response))
         yield from self.with_attachments(candidate, pending)
 
@@ -132,7 +148,7 @@ class PortalSpider(scrapy.Spider):
         yield from self.with_attachments(candidate, pending)
 
     def follow(self, response, portal, title):
-        """Requests for the report links, pager pages and promising navigation links of a page."""
+        """Requests for the report links, pager pages, units and promising navigation links of a page."""
         meta = response.meta
         links = self.link_extractor.extract_links(response) + cms.embedded_links(response)  # + Hanweb datastore
         links = [link for link in links if self.in_scope(link.url, portal)]
@@ -142,40 +158,114 @@ class PortalSpider(scrapy.Spider):
         if reports:
             self.listing_found.add(portal.id)
             remember_listing(self.session.db, response.url, portal.id, len(reports))
-        elif self.needs_rendering(response, title, links):
+        if meta.get("phase") == sweep.SECOND_PHASE:  # a swept column: its reports and its other pages, no more
+            yield from self.pages_of_list(response, portal, links)
+            return
+        if not reports and self.needs_rendering(response, title, links):
             yield self.request(response.url, portal, "render", meta["nav_depth"], meta["link_text"], meta["found_on"],
                                meta["score"], browser=True).replace(dont_filter=True)
-        if is_listing or meta["score"] > 0 or report_score(title, response.url) > 0:
-            yield from self.pages_of_list(response, portal, links)
+        in_tree = meta["score"] > 0 or report_score(title, response.url) > 0
+        pages = self.pages_of_list(response, portal, links)
+        if is_listing or in_tree:
+            yield from pages
+        else:  # a list outside the report column: its later pages wait for the second phase
+            self.defer(portal, pages)
         depth = meta["nav_depth"] + 1
-        if depth > self.max_depth:
-            return
-        for link in links:
-            if link in reports or is_pager_link(link.text):
-                continue
-            score = report_score(link.text, link.url)
-            if score > 0:
+        units = unit_links(response.selector.root, links) if in_tree else []
+        for link in units:
+            yield self.request(link.url, portal, "unit", depth, link.text, response.url, UNIT_SCORE)
+        leads = [(link, report_score(link.text, link.url)) for link in links
+                 if link not in reports and link not in units and not is_pager_link(link.text)]
+        yield from self.navigation(response, portal, leads, depth)
+
+    def navigation(self, response, portal, leads, depth):
+        """Requests for the links that lead on toward reports; the rest may wait for the second phase.
+
+        A page that links the report column itself (score ≥ STRONG_SCORE: 年报, 年度报告, ndbg …) is followed
+        there and toward its lists of units only; weaker leads (指南, 信息公开 …) and exploration are for pages
+        that name nothing better. Column links not followed are deferred (spiders/sweep.py).
+        """
+        strong = any(score >= STRONG_SCORE for _, score in leads)
+        for link, score in leads:
+            if depth <= self.max_depth and is_unit_list_link(link.text):
+                yield self.request(link.url, portal, "navigation", depth, link.text, response.url, max(score, 15))
+            elif depth <= self.max_depth and (score >= STRONG_SCORE or (score > 0 and not strong)):
                 yield self.request(link.url, portal, "navigation", depth, link.text, response.url, score)
-            elif depth <= self.explore_depth:
+            elif depth <= self.explore_depth and not strong:
                 yield self.request(link.url, portal, "explore", depth, link.text, response.url)
+            elif is_sweep_column(link.text, link.url):
+                self.defer(portal, [self.request(link.url, portal, "sweep", depth, link.text, response.url,
+                                                 phase=sweep.SECOND_PHASE)])
+
+    def count_phase(self, response) -> None:
+        """Pages fetched by the second phase: ``crawls.pages_second_phase``."""
+        if response.meta.get("phase") == sweep.SECOND_PHASE:
+            self.crawler.stats.inc_value("govarchive/pages_second_phase")
+
+    def defer(self, portal, requests) -> None:
+        """Keep requests for the second phase of a backfill, marked as its own."""
+        if not self.second_phase:
+            return
+        for request in requests:
+            meta = {**request.meta, "phase": sweep.SECOND_PHASE, "request_type": "sweep"}
+            self.sweep.defer(portal.id, request.replace(meta=meta, priority=PRIORITY["sweep"]))
+
+    def start_second_phase(self):
+        """``spider_idle``: the focused crawl is done; a backfill sweeps the columns it passed over and reads
+        the portals' sitemaps (spiders/sweep.py)."""
+        if not self.second_phase or self.sweep.started:
+            return
+        requests = self.sweep.start()
+        for portal in self.portals.values():
+            requests += [scrapy.Request(url, callback=self.parse_sitemap, meta=self.sitemap_meta(portal))
+                         for url in sweep.sitemap_roots(portal.start_urls)]
+        self.logger.info("second phase: %d columns and list pages to sweep, and the portals' sitemaps",
+                         self.sweep.size())
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def sitemap_meta(self, portal) -> dict:
+        return self.request(portal.start_urls[0], portal, "sweep", self.max_depth, phase=sweep.SECOND_PHASE).meta
+
+    def parse_sitemap(self, response):
+        """robots.txt (its ``Sitemap:`` lines) or a sitemap: more sitemaps, and the URLs that name the report
+        column, fetched in the second phase (a report is kept, a list page swept)."""
+        portal = self.portals[response.meta["portal"]]
+        self.count_phase(response)
+        if response.url.endswith("/robots.txt"):
+            urls, kind = sweep.robots_sitemaps(response), "sitemapindex"
+        else:
+            kind, urls = sweep.sitemap_entries(response)
+        for url in urls:
+            if not self.in_scope(url, portal):
+                continue
+            if kind == "sitemapindex" and self.sweep.sitemap_allowed(portal.id):
+                yield scrapy.Request(url, callback=self.parse_sitemap, meta=self.sitemap_meta(portal),
+                                     priority=PRIORITY["sweep"])
+            elif kind == "urlset" and sweep.names_report_column(url):
+                yield self.request(url, portal, "sweep", self.max_depth, "", response.url, phase=sweep.SECOND_PHASE)
 
     def pages_of_list(self, response, portal, links):
         """The other pages of the list on ``response``: script pagers first, then pager links."""
         meta = response.meta
+        kind, phase = ("sweep", meta["phase"]) if meta.get("phase") else ("next_page", 1)
         urls = script_pages(response.url, response.text)
         urls += [link.url for link in links if is_pager_link(link.text)]
         for url in dict.fromkeys(urls):
             if not same_page(url, response.url):
-                yield self.request(url, portal, "next_page", meta["nav_depth"], "", response.url, meta["score"],
-                                   browser=meta.get("playwright") or None)  # a rendered list's pages need it too
+                yield self.request(url, portal, kind, meta["nav_depth"], "", response.url, meta["score"],
+                                   browser=meta.get("playwright") or None,  # a rendered list's pages need it too
+                                   phase=phase)
         for api_call in cms.list_api_requests(response):  # list pages a CMS script fetches (POST, no browser)
-            base = self.request(api_call.url, portal, "next_page", meta["nav_depth"], "", response.url, meta["score"],
-                                browser=False)
+            base = self.request(api_call.url, portal, kind, meta["nav_depth"], "", response.url, meta["score"],
+                                browser=False, phase=phase)
             yield api_call.replace(callback=self.parse_list_api, meta=base.meta, priority=base.priority)
 
     def parse_list_api(self, response):
         """A CMS list API's reply (Hanweb dataproxy.jsp XML, Fujian /fjdzapp/search JSON): its reports."""
         portal = self.portals[response.meta["portal"]]
+        self.count_phase(response)
         links = [link for link in cms.api_links(response) if self.in_scope(link.url, portal)]
         reports = [link for link in links if looks_like_report_link(link.text, link.url)]
         if reports:
@@ -183,12 +273,13 @@ class PortalSpider(scrapy.Spider):
         yield from self.report_requests(response, portal, reports)
 
     def report_requests(self, response, portal, reports):
-        """Requests for the report links found on ``response`` (in a nightly crawl, those not held yet)."""
+        """Requests for the report links found on ``response`` (in a nightly crawl, those not due for a check)."""
         for link in reports:
-            if self.nightly and link.url in self.held_reports:
+            if self.nightly and link.url in self.not_due:
                 self.session.report_seen(link.url)
                 continue
-            yield self.request(link.url, portal, "report", response.meta["nav_depth"], link.text, response.url)
+            yield self.request(link.url, portal, "report", response.meta["nav_depth"], link.text, response.url,
+                               phase=response.meta.get("phase", 1))
 
     def needs_rendering(self, response, title, links):
         """A report-column page whose list a script writes (no report links, no pager): render it, once."""
@@ -214,6 +305,7 @@ class PortalSpider(scrapy.Spider):
             fetched_at=warc.get("date") or utcnow(), crawl_id=self.session.crawl_id,
             warc_file=warc.get("file"), warc_offset=warc.get("offset"), warc_length=warc.get("length"),
             found_on=response.meta.get("found_on", ""), link_text=response.meta.get("link_text", ""),
+            phase=response.meta.get("phase", 1),
         )
 
 
@@ -273,6 +365,13 @@ def page_title(response) -> str:
         if value:
             return value
     return ""
+
+
+def not_due(db, settings) -> set[str]:
+    """URLs of the reports held that a nightly run need not check again yet (spiders/recheck.py)."""
+    now = dt.datetime.now(dt.timezone.utc)
+    new_days, max_days = settings.getfloat("RECHECK_NEW_DAYS"), settings.getfloat("RECHECK_MAX_DAYS")
+    return {row["url"] for row in held_reports(db) if not recheck.is_due(row, now, new_days, max_days)}
 
 
 def _portals_from_arguments(registry, url, only):

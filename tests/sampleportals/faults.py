@@ -345,7 +345,8 @@ def shimen() -> Site:
         "report_column": "nb", "built": datetime(2024, 3, 30, 18, 0),
         "sponsor": "石门县人民政府办公室", "icp": "湘ICP备05006172号", "site_code": "4307260001",
         "nav": [("首页", "/"), ("政务公开", "/zwgk/index.html")],
-        "home_links": [("政务公开", "/zwgk/index.html"), ("信息公开年报", "/zwgk/nb/index.html")],
+        # the report column only through the 政务公开 channel, where the traps are linked beside it
+        "home_links": [("政务公开", "/zwgk/index.html")],
         "page_encodings": {1: "gb18030-wrong-header"},
         "listing_extra": f'<p><a href="{rel("/zwgk/nb/index.html", BOMB)}">政府信息公开年报全文合集</a></p>',
         "lock": threading.Lock(), "failed_once": set(), "by_path": {},
