@@ -170,3 +170,4 @@ def main():
 
 
 from crawler import cli_archive  # noqa: E402,F401  (registers search, show, stats, export, cdxj, wacz, index)
+from crawler import cli_coverage  # noqa: E402,F401  (registers coverage)
