@@ -6,6 +6,7 @@ the commands run as a user runs them.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -14,8 +15,8 @@ import json
 import pytest
 
 from archive import coverage as cov
-from tests.conftest import govarchive
-from tests.coverage_sample import AS_OF, EXPECTED, REPORTS, build_coverage_archive
+from tests.conftest import ROOT, govarchive
+from tests.coverage_sample import AS_OF, EXPECTED, PORTALS, REPORTS, build_coverage_archive
 
 DINGCHENG = cov.Context("dingcheng", "常德市鼎城区人民政府", "湖南省常德市鼎城区", "county")
 ZONE = cov.Context("cdjkq", "常德经济技术开发区", "湖南省常德市", "development-zone")
@@ -150,3 +151,23 @@ def test_bad_date_and_missing_archive_are_clear_errors(archive, tmp_path):
     assert result.returncode == 2 and "--as-of '2024-13-01': expected a date YYYY-MM-DD" in result.stderr
     result = govarchive("coverage", "--data", tmp_path / "none", check=False)
     assert result.returncode == 1 and "no archive in" in result.stderr
+
+
+def test_datasette_coverage_query_equals_the_command(archive):
+    """The ``coverage`` canned query of metadata.json, run by Datasette with the project's plugins."""
+    from datasette.app import Datasette
+
+    metadata = json.loads((ROOT / "crawler/datasette/metadata.json").read_text(encoding="utf-8"))
+    ds = Datasette([str(archive / "archive.db")], metadata=metadata,
+                   plugins_dir=str(ROOT / "crawler/datasette/plugins"))
+
+    async def query(**params):
+        response = await ds.client.get("/archive/coverage.json", params={**params, "_shape": "array"})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    for as_of, portal in ((AS_OF.isoformat(), ""), ("2024-04-02", "dingcheng")):
+        rows = asyncio.run(query(as_of=as_of, portal=portal))
+        expected = coverage_json(archive, "--as-of", as_of, *(("--portal", portal) if portal else ()))
+        assert rows == expected
+    assert {p["id"] for p in PORTALS} == {r["portal"] for r in asyncio.run(query(as_of="", portal=""))}
