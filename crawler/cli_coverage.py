@@ -1,6 +1,6 @@
-"""``govarchive coverage``: who has published, who is overdue.
+"""``govarchive coverage | alerts``: who has published, who is overdue.
 
-A thin layer over archive/coverage.py and archive/coverage_html.py.
+Thin layers over archive/coverage.py, archive/coverage_html.py and archive/alerts.py.
 """
 
 from __future__ import annotations
@@ -109,3 +109,32 @@ def _print_explanation(groups: list[dict], fmt: str) -> None:
         click.echo(f"  {group['key']} ({group['kind']})")
         for decision in group["decisions"]:
             click.echo(f"    {decision.explain()}")
+
+
+# -- alerts -------------------------------------------------------------------------------------------
+
+
+@cli.command("alerts")
+@data_option
+@click.option("--since", metavar="DATE", help="Only events at or after this date (YYYY-MM-DD) or time.")
+@click.option("--open", "open_only", is_flag=True, help="Only the alerts still open (what is overdue now).")
+@click.option("--last", is_flag=True, help="Only what the last check changed (prints nothing if nothing did: for cron).")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+def alerts_cmd(data_dir, since, open_only, last, fmt):
+    """Missing-report alerts written by the nightly runs (DATA/alerts.jsonl): opened when a body's report
+    is overdue, closed when it appears."""
+    from archive.alerts import alerts, describe
+
+    events = alerts(data_dir, since=since, open_only=open_only, last=last)
+    if fmt == "json":
+        _json(events)
+    elif fmt == "csv":
+        _write_csv(events, ["at", "event", "portal", "agency", "year", "kind", "deadline", "since", "report_id",
+                            "reason", "key", "crawl_id"])
+    elif events:
+        if last:
+            opened = sum(1 for e in events if e["event"] == "opened")
+            click.echo(f"govarchive {Path(data_dir).resolve()}: {opened} reports newly overdue, "
+                       f"{len(events) - opened} alerts closed")
+        for event in events:
+            click.echo(f"{event['at']}  {event['event']:<6}  {describe(event)}")
