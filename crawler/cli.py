@@ -177,4 +177,4 @@ def main():
 
 
 from crawler import cli_archive  # noqa: E402,F401  (registers search, show, stats, export, cdxj, wacz, index)
-from crawler import cli_coverage  # noqa: E402,F401  (registers coverage, alerts)
+from crawler import cli_coverage  # noqa: E402,F401  (registers coverage, alerts, portals)
