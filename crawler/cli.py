@@ -65,12 +65,14 @@ def crawl(registry, urls, data_dir, overrides):
 
 def crawl_and_report(portals, data_dir, mode, overrides) -> int:
     """Run a crawl, print its one-line summary and return its exit code."""
+    from archive.alerts import after_crawl
     from crawler.run import EXIT_COULD_NOT_RUN, run_crawl  # Scrapy loads only for the commands that crawl
 
     started = time.monotonic()
     try:
         with data_dir_lock(data_dir):
             row = run_crawl(portals, data_dir, mode, parse_overrides(overrides))
+            alerts = after_crawl(data_dir, row["id"]) if mode == "nightly" else None
     except LockHeld as exc:
         click.echo(f"govarchive: {exc}", err=True)
         return EXIT_COULD_NOT_RUN
@@ -83,6 +85,8 @@ def crawl_and_report(portals, data_dir, mode, overrides) -> int:
         f"{row['errors']} errors{' ' + json.dumps(errors, ensure_ascii=False) if errors else ''} "
         f"in {time.monotonic() - started:.1f} s; archive: {Path(data_dir) / 'archive.db'}, {Path(data_dir) / 'warc'}/"
     )
+    if alerts:
+        click.echo(alerts)
     return row["exit_code"]
 
 
@@ -143,7 +147,8 @@ def list_reports(data_dir, portal, year):
 @click.option("--install", is_flag=True, help="Install it (crontab of this user, or the unit files).")
 @click.option("--unit-dir", default="~/.config/systemd/user", show_default=True,
               help="Where --systemd --install writes the units.")
-def schedule(data_dir, registry, at, systemd, install, unit_dir):
+@click.option("--mailto", metavar="ADDRESS", help="Have cron mail the night's new missing-report alerts here (MAILTO).")
+def schedule(data_dir, registry, at, systemd, install, unit_dir, mailto):
     """Print (or --install) the nightly crawl as a crontab line or a systemd timer."""
     from crawler import schedule as sched
 
@@ -153,8 +158,10 @@ def schedule(data_dir, registry, at, systemd, install, unit_dir):
     except (ValueError, AssertionError):
         raise click.UsageError(f"--at {at}: expected HH:MM") from None
     command = sched.nightly_command(data_dir, registry)
+    if systemd and mailto:
+        raise click.UsageError("--mailto is for the crontab (cron's MAILTO); under systemd the alert summary goes to the journal")
     if not systemd:
-        line = sched.crontab_line(command, hour, minute)
+        line = sched.crontab_line(command, hour, minute, mailto, sched.alerts_command(data_dir))
         click.echo(sched.install_crontab(line) if install else line, nl=not install)
         return
     units = sched.systemd_units(command, hour, minute, Path.cwd())
@@ -172,3 +179,4 @@ def main():
 
 
 from crawler import cli_archive  # noqa: E402,F401  (registers search, show, stats, export, cdxj, wacz, index)
+from crawler import cli_coverage  # noqa: E402,F401  (registers coverage, alerts, portals)

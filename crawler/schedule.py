@@ -20,9 +20,36 @@ def nightly_command(data_dir, registry=None) -> list[str]:
     return command
 
 
-def crontab_line(command: list[str], hour: int, minute: int) -> str:
-    """``crawl`` writes its own log under DATA/logs; cron mails only what reaches stderr (errors)."""
-    return f"{minute} {hour} * * * {shlex.join(command)} >/dev/null {CRON_MARKER}"
+def alerts_command(data_dir) -> list[str]:
+    """What the night's alert check changed (``govarchive alerts --last``): prints nothing when nothing did."""
+    govarchive = Path(sys.executable).with_name("govarchive")
+    return [str(govarchive), "alerts", "--data", str(Path(data_dir).resolve()), "--last"]
+
+
+def crontab_line(command: list[str], hour: int, minute: int, mailto: str | None = None,
+                 alerts: list[str] | None = None) -> str:
+    """``crawl`` writes its own log under DATA/logs; cron mails only what reaches stderr (errors).
+
+    With ``mailto``, the job is preceded by a ``MAILTO=`` line (under a marked comment, so that
+    :func:`install_crontab` can replace it) and followed by ``alerts``, whose output cron mails there:
+    the reports newly overdue and the alerts closed, nothing on a night that changed nothing."""
+    job = f"{shlex.join(command)} >/dev/null"
+    if not mailto:
+        return f"{minute} {hour} * * * {job} {CRON_MARKER}"
+    if alerts:
+        job += f"; {shlex.join(alerts)}"
+    return (f"{CRON_MARKER}: missing-report alerts mailed by cron\nMAILTO={mailto}\n"
+            f"{minute} {hour} * * * {job} {CRON_MARKER}")
+
+
+def _without_ours(lines: list[str]) -> list[str]:
+    """A crontab without the lines :func:`crontab_line` wrote: marked lines, and a MAILTO line after one."""
+    kept, previous = [], ""
+    for entry in lines:
+        if CRON_MARKER not in entry and not (entry.startswith("MAILTO=") and CRON_MARKER in previous):
+            kept.append(entry)
+        previous = entry
+    return kept
 
 
 def systemd_units(command: list[str], hour: int, minute: int, workdir) -> dict[str, str]:
@@ -56,7 +83,7 @@ WantedBy=timers.target
 def install_crontab(line: str) -> str:
     """Add ``line`` to the user's crontab, replacing an earlier govarchive line; return the new crontab."""
     current = subprocess.run(["crontab", "-l"], capture_output=True, text=True)
-    kept = [entry for entry in current.stdout.splitlines() if CRON_MARKER not in entry] if current.returncode == 0 else []
+    kept = _without_ours(current.stdout.splitlines()) if current.returncode == 0 else []
     crontab = "\n".join([*kept, line]) + "\n"
     subprocess.run(["crontab", "-"], input=crontab, text=True, check=True)
     return crontab

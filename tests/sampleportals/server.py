@@ -41,6 +41,7 @@ ROBOTS = {
     "fjtrs": "User-agent: *\nDisallow: /uc/\nDisallow: /ssp/\n",
     "faults": "User-agent: *\nDisallow: /admin/\n",
     "polite": "User-agent: *\nDisallow: /xxgk/nb/internal/\nDisallow: /admin/\n",
+    "govtree": "User-agent: *\nDisallow: /admin/\n",
 }
 SERVER_HEADERS = {
     "trs": [("Server", "nginx/1.16.1")],
@@ -53,6 +54,7 @@ SERVER_HEADERS = {
     "fjtrs": [("Server", "nginx")],
     "faults": [("Server", "nginx")],
     "polite": [("Server", "nginx")],
+    "govtree": [("Server", "nginx")],
 }
 NOT_FOUND = {
     "asp-gbk": "<html><head><title>无法找到该页</title></head><body><h1>无法找到该页</h1>HTTP 错误 404 - 文件或目录未找到。<br>Internet 信息服务 (IIS)</body></html>",
@@ -338,8 +340,9 @@ class SamplePortals:
             for i, site in enumerate(sites):
                 state = _PortalState(site, i)
                 port = 0 if self.port_base is None else self.port_base + i
-                server = _Server((self.host, port), state, self)
-                site.base_url = f"http://{self.host}:{server.server_address[1]}"
+                host = site.info.get("bind", self.host)  # an address of its own (tests/sampleportals/govtree.py)
+                server = _Server((host, port), state, self)
+                site.base_url = f"http://{host}:{server.server_address[1]}"
                 self._states.append(state)
                 self._servers.append(server)
         except OSError:
