@@ -3,13 +3,14 @@
 Groups: ``corpus`` (the four portals of the corpus reports: the demo and most tests), ``browser``
 (tests/test_browser.py: a JavaScript-written report column, a 瑞数-like anti-bot gate, and one whose challenge
 never passes), ``cms`` (tests/test_cms.py: Hanweb JCMS and Fujian-platform list APIs), ``faults`` and
-``polite`` (tests/test_faults.py, test_politeness.py), ``bulk`` (the 635-page portal of ``make bench``) and
-``all`` (corpus and browser).
+``polite`` (tests/test_faults.py, test_politeness.py), ``bulk`` (the 635-page portal of ``make bench``),
+``tree`` (a county portal whose departments and townships publish their own reports: county.py) and ``all``
+(corpus and browser).
 """
 
 from __future__ import annotations
 
-from . import bulk, faults, fjplatform, hanweb, jslisting, kaifu, kaipuyun, polite, ruishu, trs
+from . import bulk, county, faults, fjplatform, hanweb, jslisting, kaifu, kaipuyun, polite, ruishu, trs
 from .portals import BUILDERS
 
 GROUPS = {
@@ -19,13 +20,15 @@ GROUPS = {
     "faults": [faults.shimen, faults.outside],
     "polite": [polite.anxiang],
     "bulk": [bulk.taoyuan],
+    "tree": [county.dingcheng],
 }
 GROUPS["all"] = GROUPS["corpus"] + GROUPS["browser"]
 
 # style -> render(site): the site's pages.
 RENDER = {"trs": trs.render, "trs-table": trs.render, "asp-gbk": kaifu.render, "kaipuyun": kaipuyun.render,
           "jslist": jslisting.render, "ruishu": jslisting.render, "hanweb": hanweb.render,
-          "fjtrs": fjplatform.render, "faults": faults.render, "polite": faults.render}
+          "fjtrs": fjplatform.render, "faults": faults.render, "polite": faults.render,
+          "county": county.render}
 # style -> gate(site, method, path, headers): an answer given before the page (None: serve the page).
 GATES = {"ruishu": ruishu.gate}
 # style -> dynamic(handler, head) -> bool: True when the module answered the request itself (POST list APIs,
