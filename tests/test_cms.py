@@ -32,10 +32,6 @@ def run(portals, tmp_path_factory):
     return crawl(data, registry, *TEST_SETTINGS)
 
 
-def reports_of(portals, portal_id):
-    return [r for r in portals.extra_reports if r.portal_id == portal_id]
-
-
 def column_items(portals, portal_id):
     """The report column's entries in list order, with their absolute URLs."""
     site = portals._state(portal_id).site
@@ -50,10 +46,14 @@ def test_crawl_finishes_cleanly_and_quickly(run):
 
 @pytest.mark.parametrize("portal_id", ["jintanqu", "pingtan"])
 def test_every_report_of_the_column_is_archived_and_nothing_else(run, portals, portal_id):
+    """Every report of the report column; not jintanqu's report filed in 工作动态, which only a backfill's walk
+    through the other columns' list pages finds (issue 9), never a nightly crawl like this one."""
     stored = {url for url, row in run.reports().items() if row["portal"] == portal_id}
-    expected = {r.url for r in reports_of(portals, portal_id)}
+    expected = {url for url, a in column_items(portals, portal_id) if a.kind == "report"}
     assert len(expected) >= 16
     assert stored == expected
+    assert {r.url for r in portals.extra_reports if r.portal_id == portal_id} - expected == \
+        portals.reports_by_kind(portal_id)["news_column"]
 
 
 def test_hanweb_pages_2_to_4_come_from_dataproxy_posts(run, portals):

@@ -21,6 +21,7 @@ import lxml.html
 import pytest
 
 from tests.sampleportals import SamplePortals
+from tests.sampleportals.graph import page_links
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
 ROOT = Path(__file__).resolve().parent.parent
@@ -250,18 +251,6 @@ def test_urls_and_lists_are_consistent(sp):
     assert {fetch(url)[0] for url in sorted(decoys)[::15]} == {200}
 
 
-def _links(portal_id: str, url: str, html: str) -> set[str]:
-    page = lxml.html.fromstring(html)
-    out = {urljoin(url, h.strip()) for h in page.xpath("//a/@href") if not h.startswith(("javascript:", "#"))}
-    for script in page.xpath("//script/text()"):  # what a browser would get from the pager scripts
-        m = re.search(r'createPageHTML\((\d+),\s*\d+,\s*"(\w+)",\s*"(\w+)"\)', script) or \
-            re.search(r"var countPage = (\d+)()()", script)
-        if m:
-            name, ext = m.group(2) or "index", m.group(3) or "html"
-            out |= {urljoin(url, f"{name}_{i}.{ext}" if i else f"{name}.{ext}") for i in range(int(m.group(1)))}
-    return {u.split("#")[0] for u in out}
-
-
 def test_every_page_is_reachable_from_the_start_url(sp):
     for portal in sp.portals:
         host = urlsplit(portal.base_url).netloc
@@ -274,7 +263,7 @@ def test_every_page_is_reachable_from_the_start_url(sp):
                 continue
             if "html" not in headers.get("Content-Type", ""):
                 continue
-            for link in _links(portal.id, url, decode(portal.id, body)):
+            for link in page_links(url, decode(portal.id, body)):
                 if urlsplit(link).netloc != host:
                     elsewhere.add(link)
                 elif link not in seen:
@@ -344,11 +333,12 @@ def _free_port_base(count: int = 4) -> int:
     raise RuntimeError("no free ports")
 
 
-def test_command_line_serves_until_sigterm(tmp_path):
+@pytest.mark.parametrize("group, last", [("corpus", 2), ("tree", 0)])
+def test_command_line_serves_until_sigterm(tmp_path, group, last):
     base = _free_port_base()
     registry = tmp_path / "sample-portals.json"
     process = subprocess.Popen([sys.executable, "-m", "tests.sampleportals", "--port-base", str(base),
-                                "--registry", str(registry)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+                                "--registry", str(registry), "--group", group], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         lines = []
         deadline = time.time() + 10
@@ -358,7 +348,7 @@ def test_command_line_serves_until_sigterm(tmp_path):
             if "serving" in line or not line:
                 break
         assert any(f"http://127.0.0.1:{base}/" in line for line in lines), lines
-        assert fetch(f"http://127.0.0.1:{base + 2}/")[0] == 200
+        assert fetch(f"http://127.0.0.1:{base + last}/")[0] == 200
         assert json.loads(registry.read_text(encoding="utf-8"))[0]["hosts"] == [f"127.0.0.1:{base}"]
     finally:
         process.send_signal(signal.SIGTERM)

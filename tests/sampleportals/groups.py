@@ -5,12 +5,13 @@ Groups: ``corpus`` (the four portals of the corpus reports: the demo and most te
 never passes), ``cms`` (tests/test_cms.py: Hanweb JCMS and Fujian-platform list APIs), ``faults`` and
 ``polite`` (tests/test_faults.py, test_politeness.py), ``bulk`` (the 635-page portal of ``make bench``),
 ``govtree`` (tests/test_discovery.py: a province, its cities and counties, each portal on its own loopback
-address) and ``all`` (corpus and browser).
+address), ``tree`` (a county portal whose departments and townships publish their own reports: county.py) and
+``all`` (corpus and browser).
 """
 
 from __future__ import annotations
 
-from . import bulk, faults, fjplatform, govtree, hanweb, jslisting, kaifu, kaipuyun, polite, ruishu, trs
+from . import bulk, county, faults, fjplatform, govtree, hanweb, jslisting, kaifu, kaipuyun, polite, ruishu, trs
 from .portals import BUILDERS
 
 GROUPS = {
@@ -21,6 +22,7 @@ GROUPS = {
     "polite": [polite.anxiang],
     "bulk": [bulk.taoyuan],
     "govtree": govtree.BUILDERS,
+    "tree": [county.dingcheng],
 }
 GROUPS["all"] = GROUPS["corpus"] + GROUPS["browser"]
 
@@ -28,7 +30,7 @@ GROUPS["all"] = GROUPS["corpus"] + GROUPS["browser"]
 RENDER = {"trs": trs.render, "trs-table": trs.render, "asp-gbk": kaifu.render, "kaipuyun": kaipuyun.render,
           "jslist": jslisting.render, "ruishu": jslisting.render, "hanweb": hanweb.render,
           "fjtrs": fjplatform.render, "faults": faults.render, "polite": faults.render,
-          "govtree": govtree.render}
+          "govtree": govtree.render, "county": county.render}
 # style -> gate(site, method, path, headers): an answer given before the page (None: serve the page).
 GATES = {"ruishu": ruishu.gate}
 # style -> dynamic(handler, head) -> bool: True when the module answered the request itself (POST list APIs,

@@ -17,6 +17,8 @@
   (no Content-Disposition): the 2008 report is only such a Word file, its page a stub.
 
 The report column holds 19 records at 5 a page: page 1 is in the page, pages 2-4 come from three POSTs.
+工作动态 (news, 5 a page) holds a department's 2023 report among ten news items, on its second page: only a
+POST reaches it (``meta["filed_in"] == "news"``).
 """
 
 from __future__ import annotations
@@ -213,15 +215,27 @@ def jintanqu() -> Site:
     guide = Column("1229360", "政府信息公开指南", "/col/col1229360/", per_page=5, section="政务公开", articles=[
         Article("常州市金坛区人民政府信息公开指南（2023年版）", datetime(2023, 2, 1, 9, 0),
                 text.guide_lines(agency, "区政府办公室", "常州市金坛区东门大街88号", "0519-82822000"), "decoy", src)])
+    # a department's report filed among the news of 工作动态, on its second page: only dataproxy.jsp lists it
+    filed = Article("常州市金坛区发展和改革局2023年政府信息公开工作年度报告", datetime(2024, 3, 1, 10, 0),
+                    text.annual_report_lines("常州市金坛区发展和改革局", 2023, rnd, "我局"), "report", "区发改局",
+                    meta={"filed_in": "news"})
+    work = Column("1229310", "工作动态", "/col/col1229310/", per_page=5, articles=[
+        *(Article(title, datetime(2024, 4, 18, 16, 0) - timedelta(days=7 * i), text.news_lines(rnd, place, "区"), "news", src)
+          for i, title in enumerate(["区政务服务中心推行“一件事一次办”", "金坛区召开优化营商环境推进会", "区发改局部署重大项目谋划工作",
+                                     "区财政局开展预算绩效管理培训", "金坛区开展消防安全大排查", "区住建局推进老旧小区改造",
+                                     "区农业农村局部署春耕生产", "区人社局举办春风行动招聘会", "区卫健委开展健康义诊进社区",
+                                     "金坛区召开安全生产工作会议"])),
+        filed])
     site = Site("jintanqu", "常州市金坛区人民政府", "江苏省常州市金坛区", "county", "hanweb", "trs",
-                {c.key: c for c in (news, guide, report_col)})
+                {c.key: c for c in (news, guide, report_col, work)})
     site.channels = [Channel("/col/col1229355/index.html", "政务公开", ["1229360", "1229365"])]
     site.info = {
         "report_column": "1229365", "built": datetime(2024, 4, 21, 18, 0), "home_column": "1229301",
         "section_path": "/col/col1229355/index.html",
         "sponsor": "常州市金坛区人民政府办公室", "operator": "常州市金坛区大数据管理中心", "icp": "苏ICP备05012012号",
         "site_code": "3204130001",
-        "nav": [("首页", "/"), ("政务公开", "/col/col1229355/index.html"), ("金坛要闻", "/col/col1229301/index.html")],
+        "nav": [("首页", "/"), ("政务公开", "/col/col1229355/index.html"), ("金坛要闻", "/col/col1229301/index.html"),
+                ("工作动态", "/col/col1229310/index.html")],
         "home_links": [("政务公开", "/col/col1229355/index.html"), ("政府信息公开年报", "/col/col1229365/index.html")],
     }
     return site

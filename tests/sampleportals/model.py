@@ -107,18 +107,32 @@ class Channel:
 
 
 @dataclass(eq=False)
+class Unit:
+    """A department or township of a county's information-disclosure tree: its own home page and columns."""
+    key: str                      # short id (jyj) or the platform's unit id (4307030012)
+    name: str                     # as the unit list shows it (区教育局)
+    agency: str                   # full name (常德市鼎城区教育局)
+    kind: str                     # department | township
+    home: str                     # site path of its home page (may carry a query: /zfxxgk/unit.jsp?unitid=…)
+    columns: list[Column] = field(default_factory=list)   # in the order of its menu
+    group: str = ""               # heading of the unit list block it sits in
+    info: dict = field(default_factory=dict)               # address, phone … for its home page
+
+
+@dataclass(eq=False)
 class Site:
     id: str
     name: str
     region: str
     level: str
-    style: str                    # template family: trs | trs-table | asp-gbk | kaipuyun
+    style: str                    # template family: trs | trs-table | asp-gbk | kaipuyun | county …
     body_style: str               # default body style
     columns: dict[str, Column] = field(default_factory=dict)
     channels: list[Channel] = field(default_factory=list)
     info: dict = field(default_factory=dict)        # site facts templates print (ICP, 标识码, 主办 …)
     base_url: str = ""
     siblings: list[tuple[str, str]] = field(default_factory=list)  # (name, url) of the other portals
+    units: list[Unit] = field(default_factory=list)  # departments and townships; their columns are in columns too
 
     def column(self, key: str) -> Column:
         return self.columns[key]

@@ -6,8 +6,9 @@
   weak ``W/"…"`` ETag, as nginx does);
 - 开福 (kaifu) sends GBK bytes with ``Content-Type: text/html`` (no charset) and
   ``Transfer-Encoding: chunked``, IIS style ETags;
-- query strings are ignored on static files (``index.html?x=1`` is ``index.html``) but matter on
-  ``.asp`` pages, whose parameters may come in any order; a directory URL serves its index file;
+- query strings are ignored on static files (``index.html?x=1`` is ``index.html``) but name the page on
+  ``.asp`` pages and on every path a template keys with a query (``unit.jsp?unitid=…&catid=…``), whose
+  parameters may come in any order; a directory URL serves its index file;
 - unknown paths get a 404 page; only GET and HEAD are allowed.
 """
 
@@ -22,8 +23,9 @@ from datetime import date, datetime
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
+from . import graph
 from .common import Resource
 from .groups import DYNAMIC, GATES, GROUPS, RENDER
 from .model import CORPUS, Article, Site
@@ -55,6 +57,7 @@ SERVER_HEADERS = {
     "faults": [("Server", "nginx")],
     "polite": [("Server", "nginx")],
     "govtree": [("Server", "nginx")],
+    "county": [("Server", "nginx"), ("X-Frame-Options", "SAMEORIGIN")],
 }
 NOT_FOUND = {
     "asp-gbk": "<html><head><title>无法找到该页</title></head><body><h1>无法找到该页</h1>HTTP 错误 404 - 文件或目录未找到。<br>Internet 信息服务 (IIS)</body></html>",
@@ -116,6 +119,12 @@ def _parse_when(value) -> datetime:
     raise ValueError(f"publish_date {value!r}: expected YYYY-MM-DD[ HH:MM[:SS]]")
 
 
+def _query_key(path: str, query: str) -> str:
+    """``/a.jsp`` and ``b=2&a=1`` -> ``/a.jsp?a=1&b=2``: parameters in any order name the same page."""
+    params = sorted(p for p in query.split("&") if p)
+    return f"{path}?{'&'.join(params)}" if params else path
+
+
 class _PortalState:
     """One portal: its content model, rendered resources with validators, and a lock."""
 
@@ -124,11 +133,14 @@ class _PortalState:
         self.index = portal_index
         self.lock = threading.Lock()
         self.entries: dict[str, _Entry] = {}
+        self.query_keys: dict[str, str] = {}    # path?sorted-parameters -> the entry key (parameters as linked)
+        self.query_paths: set[str] = set()      # paths whose query names the page
 
     def rebuild(self) -> None:
         fresh = RENDER[self.site.style](self.site)
-        robots = ROBOTS[self.site.style].encode()
-        fresh["/robots.txt"] = Resource(robots, "text/plain", fresh["/"].mtime, html=False)
+        if "/robots.txt" not in fresh:  # a template that names its sitemap in robots.txt writes its own
+            robots = ROBOTS[self.site.style].encode()
+            fresh["/robots.txt"] = Resource(robots, "text/plain", fresh["/"].mtime, html=False)
         now = int(time.time())
         with self.lock:
             entries = {}
@@ -141,13 +153,19 @@ class _PortalState:
                 gz = gzip.compress(res.body, mtime=0) if self.site.id in GZIP_PORTALS else None
                 entries[key] = _Entry(res, mtime, _etag(self.site.style, mtime, len(res.body)), gz)
             self.entries = entries
+            self.query_keys = {_query_key(*key.split("?", 1)): key for key in entries if "?" in key}
+            self.query_paths = {key.split("?", 1)[0] for key in self.query_keys.values()}
 
     def lookup(self, target: str) -> _Entry | None:
+        """The resource a request target names: its path alone, or, on a page named by its query (some
+        resource's key carries one, or an ``.asp`` page), its path and parameters in any order."""
+        target = target.split("#", 1)[0]
         path, _, query = target.partition("?")
-        path = path.split("#", 1)[0] or "/"
-        if query and path.endswith(".asp"):
-            path += "?" + "&".join(sorted(p for p in query.split("&") if p))
+        path = path or "/"
         with self.lock:
+            if path in self.query_paths or path.endswith(".asp"):
+                key = _query_key(path, query)
+                path = self.query_keys.get(key, key)
             entry = self.entries.get(path)
             if entry is None and path.endswith("/"):
                 for index in ("index.html", "index.shtml", "index.asp"):
@@ -417,15 +435,65 @@ class SamplePortals:
 
     @property
     def attachment_urls(self) -> list[str]:
+        """Files that are not pages, robots.txt and sitemaps excepted."""
         out = []
         for st in self._states:
-            out += [st.site.base_url + key for key, e in st.entries.items() if not e.res.html and key != "/robots.txt"]
+            out += [st.site.base_url + key for key, e in st.entries.items()
+                    if not e.res.html and not key.startswith(("/robots.txt", "/sitemap"))]
         return out
 
     def page_urls(self, portal_id: str) -> list[str]:
         st = self._state(portal_id)
         with st.lock:
             return [st.site.base_url + key for key, e in st.entries.items() if e.res.html and not e.res.alias]
+
+    # --- the link graph (tests of the crawler's cost, the closing note) ----------------------------
+    def _resource(self, st: _PortalState):
+        """What the portal answers for an absolute URL on its host (None: 404 or another host); gates and
+        dynamic answers (anti-bot challenges, faults, list APIs) left out."""
+        def resource(url: str) -> Resource | None:
+            parts = urlsplit(url)
+            if f"{parts.scheme}://{parts.netloc}" != st.site.base_url:
+                return None
+            entry = st.lookup(parts.path + (f"?{parts.query}" if parts.query else ""))
+            return entry.res if entry else None
+        return resource
+
+    def page_graph(self, portal_id: str) -> dict[str, set[str]]:
+        """Every HTML page of the portal (absolute URL) -> the same-host URLs it links to, read from the
+        rendered pages as a crawler without a browser reads them (``graph.page_links``: ``<a href>``, TRS
+        pager scripts, Hanweb records embedded in the page). List-API answers (POSTs) are not links."""
+        st = self._state(portal_id)
+        with st.lock:
+            keys = list(st.entries)
+        return graph.page_graph(st.site.base_url, keys, self._resource(st))
+
+    def _report_urls(self, portal_id: str) -> dict[str, Article]:
+        site = self._state(portal_id).site
+        return {site.base_url + a.path: a for a in site.articles() if a.kind == "report"}
+
+    def minimum_pages(self, portal_id: str) -> set[str]:
+        """The pages a crawler strictly needs to reach every report reachable by links: the union of
+        breadth-first (shortest) paths from the start URL to each such report, reports included (robots.txt,
+        sitemaps and attachments are not pages; robots.txt rules are not applied). Reports reached only
+        through a list API (on jintanqu: the column pages after the first, and the report filed in 工作动态)
+        or only through the sitemap are left out."""
+        start = self.portal(portal_id).start_url
+        return graph.minimum_pages(self.page_graph(portal_id), start, self._report_urls(portal_id))
+
+    def reports_by_kind(self, portal_id: str) -> dict[str, set[str]]:
+        """The portal's report URLs by how a crawler can reach them: ``linked`` (by links from the start URL,
+        as in ``page_graph``), ``sitemap_only`` (not linked, listed in a sitemap robots.txt names),
+        ``unlinked`` (neither: a list API or a browser-written list reaches them); and, across those,
+        ``news_column``: reports filed in a news column, not a report column (``meta["filed_in"]``)."""
+        st = self._state(portal_id)
+        reports = self._report_urls(portal_id)
+        reached = graph.distances(self.page_graph(portal_id), self.portal(portal_id).start_url).keys()
+        in_sitemap = graph.sitemap_urls(st.site.base_url, self._resource(st))
+        linked = reports.keys() & reached
+        return {"linked": linked, "sitemap_only": (reports.keys() & in_sitemap) - linked,
+                "unlinked": reports.keys() - reached - in_sitemap,
+                "news_column": {url for url, a in reports.items() if a.meta.get("filed_in") == "news"}}
 
     def write_registry(self, path) -> Path:
         return write_registry(self.portals, path)
