@@ -5,6 +5,10 @@ on 127.0.0.1 and crawled once with ``govarchive crawl`` into a fresh data direct
 portal serves and reports archived, pages the portal has, requests it received, captures (WARC exchanges,
 robots.txt and failures included) and how many distinct URLs needed the browser; per group: exit code,
 wall time and peak RSS of the crawl.
+
+Then each portal is backfilled on its own (``govarchive backfill``): reports found by the focused crawl and by
+the second phase, pages each fetched, and the pages strictly needed to reach the reports reachable by links
+(``SamplePortals.minimum_pages``, from the portal's own page graph) with the ratio of pages fetched to them.
 """
 
 from __future__ import annotations
@@ -15,14 +19,14 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from tests.portal_crawl import crawl
+from tests.portal_crawl import backfill, crawl
 from tests.conftest import LOOPBACK_SETTINGS
 from tests.sampleportals import SamplePortals, write_registry
 from tests.sampleportals.groups import GROUPS
 
 GROUP_SETTINGS = {"faults": ["-s", "DOWNLOAD_TIMEOUT=3"]}  # as tests/test_faults.py: pages that never answer
 NOT_CRAWLED = {"outside"}  # the faults group's other host: linked to, never to be fetched (0 requests)
-DEFAULT_GROUPS = ["corpus", "browser", "cms", "faults", "polite"]
+DEFAULT_GROUPS = ["corpus", "browser", "cms", "faults", "polite", "tree"]
 
 
 def portal_rows(group: str, portals: SamplePortals, run) -> list[list]:
@@ -48,6 +52,23 @@ def measure(group: str) -> tuple[list[list], list]:
                                                   round(run.peak_rss_mb), run.row["pages_fetched"]]
 
 
+def backfill_rows(group: str) -> list[list]:
+    """Per portal: one backfill, its reports and pages by phase, against the pages strictly needed."""
+    rows = []
+    with SamplePortals(group=group) as portals, tempfile.TemporaryDirectory() as tmp:
+        for p in portals.portals:
+            if p.id in NOT_CRAWLED:
+                continue
+            run = backfill(Path(tmp) / p.id, p.start_url, *LOOPBACK_SETTINGS, *GROUP_SETTINGS.get(group, []))
+            row, minimum = run.row, len(portals.minimum_pages(p.id))
+            pages = [c for c in run.captures("status is not null") if c["request_type"] not in (None, "attachment")]
+            focused = len({c["url"] for c in pages if c["request_type"] != "sweep"})
+            rows.append([group, p.id, row["reports_found"] - row["reports_second_phase"], row["reports_second_phase"],
+                         row["pages_fetched"] - row["pages_second_phase"], row["pages_second_phase"], minimum,
+                         f"{focused / minimum:.2f}" if minimum else "-"])
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.sample_portals", description=__doc__.splitlines()[0])
     parser.add_argument("groups", nargs="*", metavar="GROUP",
@@ -65,6 +86,10 @@ def main(argv: list[str] | None = None) -> None:
                                      "requests", "captures", "browser URLs"], tablefmt="github"))
     print()
     print(tabulate(crawls, headers=["group", "exit", "wall s", "peak RSS MB", "pages fetched"], tablefmt="github"))
+    print()
+    backfills = [row for group in args.groups or DEFAULT_GROUPS for row in backfill_rows(group)]
+    print(tabulate(backfills, headers=["group", "portal", "reports phase 1", "phase 2", "pages phase 1", "phase 2",
+                                       "pages needed", "phase 1 / needed"], tablefmt="github"))
 
 
 if __name__ == "__main__":

@@ -52,11 +52,9 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
 
 
 class PortalScopeMiddleware:
-    """Keep every request of a portal inside that portal: its hosts, its page budget and its focus.
+    """Keep every request of a portal inside that portal: its hosts and its page budget.
 
     Runs for every request the engine schedules, so a redirect to another host is stopped here too.
-    ``explore`` requests (links with no sign of the report column) are dropped once the portal's report
-    listing has been found.
     """
 
     def __init__(self, stats, budget):
@@ -79,9 +77,6 @@ class PortalScopeMiddleware:
         if not portal.owns(request.url):
             self.stats.inc_value("govarchive/dropped/outside_portal")
             raise IgnoreRequest(f"{request.url} is outside portal {portal_id} {list(portal.hosts)}")
-        if request.meta.get("request_type") == "explore" and portal_id in spider.listing_found:
-            self.stats.inc_value("govarchive/dropped/unneeded_exploration")
-            raise IgnoreRequest(f"{request.url}: report column of {portal_id} already found")
         count = self.requested.get(portal_id, 0)
         if count >= self.budget:
             if count == self.budget:

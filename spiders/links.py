@@ -7,6 +7,7 @@ Plain functions over (anchor text, URL) and page source, so they are easy to tes
 from __future__ import annotations
 
 import re
+from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
 # Words in an anchor text or URL that lead toward the annual-report column, with their weight.
@@ -32,8 +33,9 @@ AGENCY_NAME = re.compile(
     r"^[\u4e00-\u9fff（）()]{1,24}(?:局|委|委员会|办|办公室|院|厅|署|中心|所|站|馆|队|会|处|镇|乡|街道|街道办事处|"
     r"办事处|人民政府|政府|管委会|管理委员会|分局|支队|大队|公司)$")
 NOT_AGENCY = re.compile(r"公开|年报|报告|指南|制度|目录|通知|动态|要闻|新闻|首页|网站|专题|互动|会议")
-UNIT_LIST_MIN = 4  # agency-name links in one block that make it a list of units
+UNIT_LIST_MIN = 4  # agency-name links in one part of a page that make it a list of units
 UNIT_LIST_SHARE = 0.6  # of that block's links
+UNIT_LIST_LEVELS = 4  # ancestors of a link searched for that block
 
 # -- columns the second phase sweeps: reports misfiled under 通知公告, 工作动态 … -----------------------
 COLUMN_TEXT = re.compile(r"^[\u4e00-\u9fff（）()、·]{2,14}$")
@@ -70,23 +72,31 @@ def is_unit_list_link(text: str) -> bool:
 
 
 def unit_links(root, links) -> list:
-    """The links of ``links`` that a page lists as units: agency names grouped in one block.
+    """The links of ``links`` that a page lists as units: agency names gathered in one part of the page.
 
-    A block (the nearest ``ul``, ``ol``, ``table``, ``dl`` or ``div`` around a link) is a list of units when it
-    holds at least UNIT_LIST_MIN links and UNIT_LIST_SHARE of them name agencies. Learned from the structure
-    (a list of body names), whatever the site's URLs. ``root`` is the page's lxml tree.
+    A link is a unit when one of its nearest UNIT_LIST_LEVELS ancestors holds at least UNIT_LIST_MIN links
+    that name agencies, UNIT_LIST_SHARE of all its links (a list of units may come in groups: 乡镇 and 街道,
+    工作部门 and 垂直管理单位). Learned from the structure (a list of body names), whatever the site's URLs.
+    ``root`` is the page's lxml tree.
     """
-    blocks: dict[int, list[tuple[str, str]]] = {}
+    counts: dict = {}  # element -> [agency links, links] below it
+    anchors = []
     for anchor in root.iter("a"):
-        block = next(anchor.iterancestors("ul", "ol", "table", "dl", "div"), None)
         text = " ".join("".join(anchor.itertext()).split())
-        blocks.setdefault(id(block), []).append((anchor.get("href") or "", text))
-    names = set()
-    for anchors in blocks.values():
-        agencies = [text for _, text in anchors if is_agency_name(text)]
-        if len(agencies) >= UNIT_LIST_MIN and len(agencies) >= UNIT_LIST_SHARE * len(anchors):
-            names.update(agencies)
+        agency = is_agency_name(text)
+        ancestors = list(islice(anchor.iterancestors(), UNIT_LIST_LEVELS))  # held: one proxy per element
+        anchors.append((text, agency, ancestors))
+        for element in ancestors:
+            count = counts.setdefault(element, [0, 0])
+            count[0] += agency
+            count[1] += 1
+    names = {text for text, agency, ancestors in anchors
+             if agency and any(_lists_units(*counts[element]) for element in ancestors)}
     return [link for link in links if link.text in names]
+
+
+def _lists_units(agencies: int, links: int) -> bool:
+    return agencies >= UNIT_LIST_MIN and agencies >= UNIT_LIST_SHARE * links
 
 
 def is_sweep_column(text: str, url: str) -> bool:

@@ -65,6 +65,7 @@ class PortalSpider(scrapy.Spider):
         self.rendered = set()  # URLs re-requested through the browser (once each)
         self.link_extractor = LinkExtractor(deny_extensions=SKIPPED_EXTENSIONS, unique=True, strip=True)
         self.sweep = sweep.Sweep()
+        self.explorations: dict[str, dict[str, scrapy.Request]] = {}  # portal -> requests held back (``explore``)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -76,7 +77,7 @@ class PortalSpider(scrapy.Spider):
         spider.explore_depth = settings.getint("PORTAL_EXPLORE_DEPTH")
         spider.nightly = spider.session.mode == "nightly"
         spider.second_phase = settings.getbool("SECOND_PHASE_ENABLED") and not spider.nightly
-        crawler.signals.connect(spider.start_second_phase, signal=signals.spider_idle)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         spider.not_due = not_due(spider.session.db, settings) if spider.nightly else set()
         return spider
 
@@ -191,11 +192,18 @@ class PortalSpider(scrapy.Spider):
                 yield self.request(link.url, portal, "navigation", depth, link.text, response.url, max(score, 15))
             elif depth <= self.max_depth and (score >= STRONG_SCORE or (score > 0 and not strong)):
                 yield self.request(link.url, portal, "navigation", depth, link.text, response.url, score)
-            elif depth <= self.explore_depth and not strong:
-                yield self.request(link.url, portal, "explore", depth, link.text, response.url)
-            elif is_sweep_column(link.text, link.url):
-                self.defer(portal, [self.request(link.url, portal, "sweep", depth, link.text, response.url,
-                                                 phase=sweep.SECOND_PHASE)])
+            else:
+                if depth <= self.explore_depth and not strong:
+                    self.hold_exploration(portal, self.request(link.url, portal, "explore", depth, link.text,
+                                                               response.url))
+                if is_sweep_column(link.text, link.url):
+                    self.defer(portal, [self.request(link.url, portal, "sweep", depth, link.text, response.url,
+                                                     phase=sweep.SECOND_PHASE)])
+
+    def hold_exploration(self, portal, request) -> None:
+        """Keep a link with no sign of the report column near the start page: explored only if the focused
+        crawl of its portal runs dry without finding the report column (see :meth:`idle`)."""
+        self.explorations.setdefault(portal.id, {}).setdefault(request.url, request)
 
     def count_phase(self, response) -> None:
         """Pages fetched by the second phase: ``crawls.pages_second_phase``."""
@@ -210,9 +218,23 @@ class PortalSpider(scrapy.Spider):
             meta = {**request.meta, "phase": sweep.SECOND_PHASE, "request_type": "sweep"}
             self.sweep.defer(portal.id, request.replace(meta=meta, priority=PRIORITY["sweep"]))
 
+    def idle(self):
+        """``spider_idle``: the focused crawl has run dry. Portals whose report column it did not find are
+        explored (the links held back near their start pages); then a backfill starts its second phase."""
+        explorations = [request for portal_id, requests in self.explorations.items()
+                        if portal_id not in self.listing_found for request in requests.values()]
+        self.explorations.clear()
+        if explorations:
+            self.logger.info("no report column found yet on some portals: exploring %d links near their start",
+                             len(explorations))
+            for request in explorations:
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider
+        self.start_second_phase()
+
     def start_second_phase(self):
-        """``spider_idle``: the focused crawl is done; a backfill sweeps the columns it passed over and reads
-        the portals' sitemaps (spiders/sweep.py)."""
+        """A backfill sweeps the columns the focused crawl passed over and reads the portals' sitemaps
+        (spiders/sweep.py); raises DontCloseSpider while there is anything to do."""
         if not self.second_phase or self.sweep.started:
             return
         requests = self.sweep.start()

@@ -65,8 +65,17 @@ class Crawl:
 
 def crawl(data: Path, registry: Path, *settings: str, timeout: float = 120) -> Crawl:
     """``govarchive crawl --portals REGISTRY --data DATA SETTINGS…`` in a child process (any exit code)."""
-    command = [str(Path(sys.executable).with_name("govarchive")), "crawl", "--portals", str(registry),
-               "--data", str(data), *settings]
+    return run(data, ["crawl", "--portals", str(registry), *settings], timeout)
+
+
+def backfill(data: Path, url: str, *settings: str, timeout: float = 300) -> Crawl:
+    """``govarchive backfill URL --data DATA SETTINGS…`` in a child process (any exit code)."""
+    return run(data, ["backfill", url, *settings], timeout)
+
+
+def run(data: Path, arguments: list[str], timeout: float) -> Crawl:
+    """``govarchive ARGUMENTS… --data DATA`` under the measuring wrapper."""
+    command = [str(Path(sys.executable).with_name("govarchive")), *arguments, "--data", str(data)]
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-c", _WRAPPER, *command], capture_output=True, text=True,
                             timeout=timeout, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
