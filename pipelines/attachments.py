@@ -194,8 +194,7 @@ def _pdf_page_items(page, number: int) -> list[dict]:
         return not any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
 
     text_page = page.filter(outside) if boxes else page
-    items = [dict(line, kind="line", page=number) for line in text_page.extract_text_lines(strip=True)
-             if line["text"].strip()]
+    items = [_pdf_line(line, number) for line in text_page.extract_text_lines(strip=True) if line["text"].strip()]
     _drop_page_numbers(items)
     for table in tables:
         # None marks a place covered by a merged cell: left out, as HTML rowspan/colspan cells are
@@ -203,6 +202,13 @@ def _pdf_page_items(page, number: int) -> list[dict]:
         items.append({"kind": "table", "top": table.bbox[1], "rows": [r for r in rows if r], "page": number})
     items.sort(key=lambda item: item["top"])
     return items
+
+
+def _pdf_line(line: dict, number: int) -> dict:
+    """What the line joiner needs of a text line. Its characters (a dict of ~1 KB each) are dropped here:
+    kept until the document's end they took 2 GB for 300 dense pages."""
+    return {"kind": "line", "page": number, "text": line["text"], "lead": _first_word_width(line["chars"]),
+            **{key: line[key] for key in ("x0", "x1", "top", "bottom")}}
 
 
 def _pdf_cell(text: str) -> str:
@@ -263,7 +269,8 @@ def _pdf_layout(lines: list[dict], size: float) -> dict:
 
 
 def _ends_early(prev: dict, line: dict, layout: dict) -> bool:
-    return layout["right"] - prev["x1"] > _first_word_width(line, layout["size"]) + 0.5 * layout["size"]
+    lead = layout["size"] if line["lead"] is None else line["lead"]
+    return layout["right"] - prev["x1"] > lead + 0.5 * layout["size"]
 
 
 def _indented(line: dict, layout: dict) -> bool:
@@ -299,18 +306,22 @@ HANGING = NO_LINE_START + "“‘（《「『"  # typesetters let these stick ou
 LEADING_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%/_-]*")
 
 
-def _first_word_width(line: dict, size: float) -> float:
+def _first_word_width(line_chars: list[dict]) -> float | None:
     """Width of what a line breaker would have had to fit: a Latin word or number, or one character
-    with the punctuation that may not start a line."""
-    chars = [c for c in line.get("chars", []) if c["text"].strip()]
+    with the punctuation that may not start a line (None for a line without visible characters)."""
+    chars = [c for c in line_chars if c["text"].strip()]
     if not chars:
-        return size
+        return None
     text = "".join(c["text"] for c in chars)
     match = LEADING_WORD.match(text)
     count = match.end() if match else 1
     while count < len(text) and text[count] in NO_LINE_START:
         count += 1
-    return chars[count - 1]["x1"] - chars[0]["x0"]
+    end = 0
+    for char in chars:  # one char may hold several letters (a ligature: "fi")
+        end += len(char["text"])
+        if end >= count:
+            return char["x1"] - chars[0]["x0"]
 
 
 # --- DOCX -------------------------------------------------------------------------------------------
