@@ -118,6 +118,16 @@ ITEM_PIPELINES = {
 }
 EXTRACT_PROCESSES = 2
 EXTRACT_TIMEOUT = 300  # seconds for one page or attachment: interrupted in its worker, counted as extract_timeout
+# Bytes one attachment may unpack to: the declared sizes of a DOCX's or XLSX's members (checked before anything
+# is read) and what a PDF's streams decompress to (counted as pdfminer decodes them). Past it the file's
+# text_status is "error: too large: …" and nothing more is unpacked. A DOCX with 97 MB of document.xml
+# (530,000 paragraphs) peaks at 715 MB of address space; PDFs decode far less (300 dense pages: 6 MB).
+EXTRACT_UNPACKED_MAXSIZE = 100 * 1024 * 1024
+# Address space of one extraction worker (RLIMIT_AS; antiword and catdoc inherit it): the last line of defence,
+# for what no size check foresees. A warmed-up worker takes ~190 MB; a 40 MB PDF peaks at ~280 MB, 300 dense
+# PDF pages at ~250 MB, the DOCX above at 715 MB. Past it an allocation fails: that page (counted as
+# extract_too_large) or file ("error: too large: the extraction ran out of memory") fails, the worker goes on.
+EXTRACT_MEMORY_LIMIT = 1024 * 1024 * 1024
 
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,

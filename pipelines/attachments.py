@@ -9,13 +9,16 @@ result says what happened in ``text_status``:
 - ``"no text layer"``: a PDF whose pages carry no text (a scan): OCR would be needed
 - ``"empty"``: a document that parsed but holds no text
 - ``"unsupported"``: a format we cannot read (unknown bytes, WPS that is not Word-compatible, no tool)
+- ``"error: too large: <reason>"``: a file that would unpack to more than ``max_unpacked`` bytes (a DOCX or
+  XLSX by the declared sizes of its members, before anything is read; a PDF by what its streams decompress
+  to, counted while they are decoded), or whose extraction ran out of memory (the worker's address-space
+  cap, ``EXTRACT_MEMORY_LIMIT`` in crawler/settings.py)
 - ``"error: <reason>"``: a corrupt or unreadable file
 """
 
 from __future__ import annotations
 
 import hashlib
-
 import io
 import os
 import re
@@ -24,8 +27,11 @@ import statistics
 import subprocess
 import tempfile
 import zipfile
+import zlib
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import metadata
+from types import SimpleNamespace
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx")
@@ -36,6 +42,7 @@ MAX_SHEET_ROWS = 20_000  # non-empty rows per workbook
 MAX_EMPTY_RUN = 1_000  # blank rows after which a sheet is taken to end
 MAX_CHARS = 2_000_000
 TOOL_TIMEOUT = 120  # seconds for antiword / catdoc
+MAX_UNPACKED = 100 * 2**20  # bytes one file may unpack to; the crawl passes EXTRACT_UNPACKED_MAXSIZE
 
 HTML_HEAD = re.compile(rb"^(\xef\xbb\xbf)?\s*<(!doctype html|html|head|body|meta|title|!--)", re.I)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -60,6 +67,14 @@ class Truncated(list):
     """Lines, plus why they stop early (``note``) when a cap was reached."""
 
     note = ""
+
+
+class TooLarge(Exception):
+    """A file that would unpack, or an extraction that would grow, past its limit: that file's error."""
+
+
+OUT_OF_MEMORY = "too large: the extraction ran out of memory (EXTRACT_MEMORY_LIMIT)"
+MB = 2**20
 
 
 # --- kind detection ---------------------------------------------------------------------------------
@@ -155,6 +170,95 @@ def _version(dist: str) -> str:
         return "?"
 
 
+# --- unpack limits: a small file that expands to gigabytes fails alone ----------------------------------
+
+def _check_members(body: bytes, max_unpacked: int) -> None:
+    """Refuse a DOCX or XLSX whose members are declared to unpack to more than ``max_unpacked`` bytes,
+    before any is read. zipfile never produces more than a member's declared size (a member that lies
+    fails its CRC check), so the declared sizes bound what python-docx and openpyxl can unpack."""
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+    if unpacked > max_unpacked:
+        raise TooLarge(f"too large: its members unpack to {unpacked / MB:.0f} MB, more than {max_unpacked / MB:g} MB")
+
+
+class _UnpackBudget:
+    """Bytes a document's streams may still decompress to; counted as they come out, a chunk at a time."""
+
+    CHUNK = 2**20
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.left = limit
+
+    def take(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise TooLarge(f"too large: its streams unpack to more than {self.limit / MB:g} MB")
+
+    def decompress(self, data: bytes) -> bytes:
+        """``zlib.decompress(data)`` within the budget (same result, same zlib.error on a truncated stream)."""
+        stream, chunks = zlib.decompressobj(), []
+        while not stream.eof:
+            chunk = stream.decompress(data, self.CHUNK)
+            if not chunk and not stream.unconsumed_tail:
+                break  # all input read, nothing more to come, no end of stream: truncated
+            self.take(len(chunk))
+            chunks.append(chunk)
+            data = stream.unconsumed_tail
+        if not stream.eof:
+            raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
+        return b"".join(chunks)
+
+    def decompressobj(self) -> _BudgetedDecompressor:
+        return _BudgetedDecompressor(self)
+
+    def lzwdecode(self, data: bytes) -> bytes:
+        from pdfminer.lzw import LZWDecoder
+
+        chunks = []
+        for chunk in LZWDecoder(io.BytesIO(data)).run():
+            self.take(len(chunk))
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+class _BudgetedDecompressor:
+    """A ``zlib.decompressobj()`` that counts its output (pdfminer feeds a corrupted stream a byte at a time)."""
+
+    def __init__(self, budget: _UnpackBudget):
+        self.budget = budget
+        self.stream = zlib.decompressobj()
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        chunk = self.stream.decompress(data, max_length)
+        self.budget.take(len(chunk))
+        return chunk
+
+
+@contextmanager
+def _pdf_unpack_limit(max_unpacked: int):
+    """Bound what pdfminer decompresses for one document, all streams together.
+
+    pdfminer decodes a stream whole (``zlib.decompress``, ``lzwdecode`` in ``pdfminer.pdftypes``) and keeps
+    it for the document's life, so a 1 MB stream of zeros becomes 1 GB before anything could look at it.
+    While the document is read those two names point at versions that count their output and raise
+    :class:`TooLarge` past ``max_unpacked``. Only the streams pdfminer really decodes count (page contents,
+    fonts, object streams; not the images of a scan, which it never decodes), so no pre-scan could be as
+    exact. Tests with a Flate and an LZW bomb check that these names still exist.
+    """
+    from pdfminer import pdftypes
+
+    budget = _UnpackBudget(max_unpacked)
+    counted_zlib = SimpleNamespace(decompress=budget.decompress, decompressobj=budget.decompressobj, error=zlib.error)
+    saved = pdftypes.zlib, pdftypes.lzwdecode
+    pdftypes.zlib, pdftypes.lzwdecode = counted_zlib, budget.lzwdecode
+    try:
+        yield
+    finally:
+        pdftypes.zlib, pdftypes.lzwdecode = saved
+
+
 # --- PDF --------------------------------------------------------------------------------------------
 
 HEADING = re.compile(
@@ -166,11 +270,11 @@ CID_TOKEN = re.compile(r"\(cid:\d+\)")  # glyphs without a Unicode mapping: no u
 SENTENCE_END = tuple("。；：！？;:!?") + ("。”", "！”", "？”")
 
 
-def _pdf(body: bytes) -> tuple[list[str], int, str]:
+def _pdf(body: bytes, max_unpacked: int) -> tuple[list[str], int, str]:
     import pdfplumber
 
     lines, truncated = [], ""
-    with pdfplumber.open(io.BytesIO(body)) as pdf:
+    with _pdf_unpack_limit(max_unpacked), pdfplumber.open(io.BytesIO(body)) as pdf:
         pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages[:MAX_PDF_PAGES]):
             lines.extend(_pdf_page_items(page, number))
@@ -194,8 +298,7 @@ def _pdf_page_items(page, number: int) -> list[dict]:
         return not any(x0 <= mid_x <= x1 and top <= mid_y <= bottom for x0, top, x1, bottom in boxes)
 
     text_page = page.filter(outside) if boxes else page
-    items = [dict(line, kind="line", page=number) for line in text_page.extract_text_lines(strip=True)
-             if line["text"].strip()]
+    items = [_pdf_line(line, number) for line in text_page.extract_text_lines(strip=True) if line["text"].strip()]
     _drop_page_numbers(items)
     for table in tables:
         # None marks a place covered by a merged cell: left out, as HTML rowspan/colspan cells are
@@ -203,6 +306,13 @@ def _pdf_page_items(page, number: int) -> list[dict]:
         items.append({"kind": "table", "top": table.bbox[1], "rows": [r for r in rows if r], "page": number})
     items.sort(key=lambda item: item["top"])
     return items
+
+
+def _pdf_line(line: dict, number: int) -> dict:
+    """What the line joiner needs of a text line. Its characters (a dict of ~1 KB each) are dropped here:
+    kept until the document's end they took 2 GB for 300 dense pages."""
+    return {"kind": "line", "page": number, "text": line["text"], "lead": _first_word_width(line["chars"]),
+            **{key: line[key] for key in ("x0", "x1", "top", "bottom")}}
 
 
 def _pdf_cell(text: str) -> str:
@@ -263,7 +373,8 @@ def _pdf_layout(lines: list[dict], size: float) -> dict:
 
 
 def _ends_early(prev: dict, line: dict, layout: dict) -> bool:
-    return layout["right"] - prev["x1"] > _first_word_width(line, layout["size"]) + 0.5 * layout["size"]
+    lead = layout["size"] if line["lead"] is None else line["lead"]
+    return layout["right"] - prev["x1"] > lead + 0.5 * layout["size"]
 
 
 def _indented(line: dict, layout: dict) -> bool:
@@ -299,26 +410,31 @@ HANGING = NO_LINE_START + "“‘（《「『"  # typesetters let these stick ou
 LEADING_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%/_-]*")
 
 
-def _first_word_width(line: dict, size: float) -> float:
+def _first_word_width(line_chars: list[dict]) -> float | None:
     """Width of what a line breaker would have had to fit: a Latin word or number, or one character
-    with the punctuation that may not start a line."""
-    chars = [c for c in line.get("chars", []) if c["text"].strip()]
+    with the punctuation that may not start a line (None for a line without visible characters)."""
+    chars = [c for c in line_chars if c["text"].strip()]
     if not chars:
-        return size
+        return None
     text = "".join(c["text"] for c in chars)
     match = LEADING_WORD.match(text)
     count = match.end() if match else 1
     while count < len(text) and text[count] in NO_LINE_START:
         count += 1
-    return chars[count - 1]["x1"] - chars[0]["x0"]
+    end = 0
+    for char in chars:  # one char may hold several letters (a ligature: "fi")
+        end += len(char["text"])
+        if end >= count:
+            return char["x1"] - chars[0]["x0"]
 
 
 # --- DOCX -------------------------------------------------------------------------------------------
 
-def _docx(body: bytes) -> tuple[list[str], int | None, str]:
+def _docx(body: bytes, max_unpacked: int) -> tuple[list[str], int | None, str]:
     import docx
     from docx.oxml.ns import qn
 
+    _check_members(body, max_unpacked)
     document = docx.Document(io.BytesIO(body))
     lines, chars = Truncated(), 0
     for block in _docx_blocks(document.element.body, qn):
@@ -379,7 +495,7 @@ def _docx_table_rows(tbl, qn) -> list[str]:
 
 # --- DOC / WPS --------------------------------------------------------------------------------------
 
-def _doc(body: bytes) -> tuple[list[str], int | None, str]:
+def _doc(body: bytes, max_unpacked: int = 0) -> tuple[list[str], int | None, str]:
     if not body.startswith((OLE_MAGIC, WORD2_MAGIC)):  # RTF or HTML saved as .doc: catdoc would echo it
         raise Unsupported("not a Word binary file")
     errors = []
@@ -430,7 +546,7 @@ def _tool_version(tool: str) -> str:
     return match.group(1).decode() if match else "?"
 
 
-def _wps(body: bytes) -> tuple[list[str], int | None, str]:
+def _wps(body: bytes, max_unpacked: int = 0) -> tuple[list[str], int | None, str]:
     try:
         return _doc(body)
     except ToolError as exc:
@@ -443,9 +559,10 @@ class Unsupported(Exception):
 
 # --- spreadsheets -----------------------------------------------------------------------------------
 
-def _xlsx(body: bytes) -> tuple[list[str], int | None, str]:
+def _xlsx(body: bytes, max_unpacked: int) -> tuple[list[str], int | None, str]:
     import openpyxl
 
+    _check_members(body, max_unpacked)
     book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
     try:
         rows = _sheet_rows(sheet.iter_rows(values_only=True) for sheet in book.worksheets)
@@ -454,7 +571,7 @@ def _xlsx(body: bytes) -> tuple[list[str], int | None, str]:
     return rows, None, f"openpyxl {_version('openpyxl')}"
 
 
-def _xls(body: bytes) -> tuple[list[str], int | None, str]:
+def _xls(body: bytes, max_unpacked: int = 0) -> tuple[list[str], int | None, str]:
     import xlrd
 
     book = xlrd.open_workbook(file_contents=body, on_demand=True, logfile=io.StringIO())
@@ -505,11 +622,14 @@ def _sheet_rows(sheets) -> Truncated:
 
 # --- dispatch ---------------------------------------------------------------------------------------
 
+# extractor(body, max_unpacked): DOC, WPS and XLS hold nothing compressed, so max_unpacked does not apply to them.
 EXTRACTORS = {"pdf": _pdf, "docx": _docx, "doc": _doc, "wps": _wps, "xls": _xls, "xlsx": _xlsx}
 
 
-def extract_attachment(body: bytes, url: str = "", content_type: str = "") -> dict:
-    """Text of one attachment: {kind, text, chars, text_status, pages, extractor}. Never raises."""
+def extract_attachment(body: bytes, url: str = "", content_type: str = "", max_unpacked: int = MAX_UNPACKED) -> dict:
+    """Text of one attachment: {kind, text, chars, text_status, pages, extractor}. Never raises.
+
+    ``max_unpacked``: bytes the file may unpack to (zip members, PDF streams); past it, ``error: too large``."""
     kind = attachment_kind(url, content_type, body)
     result = {"kind": kind, "text": "", "chars": 0, "text_status": "unsupported", "pages": None,
               "extractor": None}
@@ -519,7 +639,7 @@ def extract_attachment(body: bytes, url: str = "", content_type: str = "") -> di
         result["text_status"] = "error: empty file"
         return result
     try:
-        lines, pages, extractor = EXTRACTORS[kind](body)
+        lines, pages, extractor = EXTRACTORS[kind](body, max_unpacked)
     except Unsupported:
         return result  # text_status stays "unsupported"
     except Exception as exc:  # noqa: BLE001 - a corrupt file must never stop the crawl
@@ -536,13 +656,35 @@ def extract_attachment(body: bytes, url: str = "", content_type: str = "") -> di
 
 
 def _error_status(exc: Exception) -> str:
+    exc = as_too_large(exc) or exc
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     if isinstance(exc, zipfile.BadZipFile):
         reason = f"not a valid zip ({reason})"
     name = type(exc).__name__
-    if isinstance(exc, ToolError):
+    if isinstance(exc, (ToolError, TooLarge)):
         return f"error: {reason}"[:200]
     return f"error: {name}: {reason}"[:200] if reason else f"error: {name}"
+
+
+def as_too_large(exc: BaseException | None) -> TooLarge | None:
+    """``exc`` as the file's (or page's) TooLarge error: one a size check raised, or running out of memory
+    (past the worker's address-space cap), also when a library wrapped it (pdfplumber raises
+    ``PdfminerException(e)`` for whatever pdfminer raised). None for any other error."""
+    while exc is not None:
+        if isinstance(exc, TooLarge):
+            return exc
+        if _out_of_memory(exc):
+            return TooLarge(OUT_OF_MEMORY)
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """A MemoryError, or libxml2's own (lxml raises it as ``XMLSyntaxError('unknown error')``, ERR_NO_MEMORY)."""
+    from lxml import etree
+
+    return isinstance(exc, MemoryError) or (isinstance(exc, etree.XMLSyntaxError)
+                                            and exc.code == etree.ErrorTypes.ERR_NO_MEMORY)
 
 
 # A report page with less text than this is a stub (a title and 附件 links): its attachments hold the report.

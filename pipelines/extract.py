@@ -3,6 +3,10 @@
 ``extract_page`` is a plain module-level function (picklable), so ``ExtractPipeline`` can run it in a
 ``ProcessPoolExecutor`` of ``EXTRACT_PROCESSES`` workers: extraction (~10 ms a page) never blocks the
 crawl. ``EXTRACT_PROCESSES = 0`` runs it inline (tests, debugging).
+
+Each worker is bounded: in time (``EXTRACT_TIMEOUT``, an alarm), in address space (``EXTRACT_MEMORY_LIMIT``,
+RLIMIT_AS: a MemoryError becomes that page's or file's error), and in life (it exits when the crawl process
+dies, however it dies, and its forkserver follows).
 """
 
 from __future__ import annotations
@@ -12,12 +16,16 @@ import concurrent.futures
 import hashlib
 import logging
 import multiprocessing
+import os
+import resource
 import signal
+import threading
 import time
+from functools import partial
 
 from scrapy.exceptions import DropItem
 
-from pipelines.attachments import extract_attachment, use_attachment_text
+from pipelines.attachments import MAX_UNPACKED, TooLarge, as_too_large, extract_attachment, use_attachment_text
 from pipelines.classify import is_annual_report, report_agency, report_year
 from pipelines.clean import EXTRACTOR, body_element, clean_tree, parse_html
 from pipelines.decode import decode_html
@@ -27,6 +35,7 @@ logger = logging.getLogger(__name__)
 MAX_POOL_RESTARTS = 3  # then extract inline: a pool that cannot keep its workers alive only wastes time
 KILL_GRACE = 30.0  # seconds past EXTRACT_TIMEOUT before a worker that ignores its alarm (stuck in C code) is killed
 HANG_CHECK_SECONDS = 5.0  # how often a long extraction is checked against that
+MEMORY_LIMIT = 2**30  # address space of one worker; the crawl passes EXTRACT_MEMORY_LIMIT
 
 
 class ExtractionTimeout(BaseException):
@@ -41,12 +50,16 @@ class WorkerDied(Exception):
     """The extraction worker died twice while this page or attachment was in flight (a crash, or a kill)."""
 
 
+ITEM_FAILURES = (ExtractionTimeout, TooLarge, WorkerDied)  # one page's or file's, never the crawl's
+
+
 KEYS = ("title", "text", "chars", "text_sha1", *FIELDS[1:], "agency", "report_year", "is_report", "reason",
         "encoding", "extractor")
 
 
 def _within_time(function, timeout: float, body: bytes, url: str, content_type: str) -> dict:
-    """Run ``function`` in a pool worker under an alarm: a hang raises there, and the worker lives on."""
+    """Run ``function`` in a pool worker under an alarm: a hang raises there, and the worker lives on; so
+    does one that runs out of memory (:class:`TooLarge`)."""
     def expire(signum, frame):
         raise ExtractionTimeout(f"extraction took longer than {timeout:g} s")
 
@@ -54,6 +67,11 @@ def _within_time(function, timeout: float, body: bytes, url: str, content_type: 
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         return function(body, url, content_type)
+    except Exception as exc:  # what it held is freed as this unwinds
+        too_large = as_too_large(exc)
+        if too_large is None:
+            raise
+        raise too_large from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -105,9 +123,43 @@ def _binary(body: bytes) -> bool:
     return head.startswith(_MAGIC) or (b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")))
 
 
+def _start_worker(crawler_alive, memory_limit: int) -> None:
+    """Worker initializer: exit with the crawl process, warm up, then cap the address space."""
+    _exit_with_crawler(crawler_alive)
+    _warm_up()
+    _cap_address_space(memory_limit)
+
+
 def _warm_up() -> None:
-    """Worker initializer: import and exercise the heavy modules once."""
+    """Import and exercise the heavy modules once."""
     extract_page(b"<html><body><p>warm up</p></body></html>", "http://localhost/")
+
+
+def _exit_with_crawler(crawler_alive) -> None:
+    """End this worker as soon as the crawl process is gone, however it died (kill -9, the OOM killer).
+
+    ``crawler_alive`` is the read end of a pipe whose write end only the crawl process holds: it reads EOF
+    the moment that process dies, and at once if it died before this thread started (no race, no pid that
+    could be reused). Without this a worker outlives the crawl for good: it waits on its call queue, whose
+    write end it holds itself, and PR_SET_PDEATHSIG would watch its parent, the forkserver, which in turn
+    waits for its workers (they hold the write end of its "alive" pipe). Once the workers are gone, the
+    forkserver and multiprocessing's resource tracker read EOF and exit too.
+    """
+    def watch():
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})  # the extraction's alarm is the main thread's
+        crawler_alive.poll(None)  # nothing is ever sent: it returns on EOF
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-crawler", daemon=True).start()
+
+
+def _cap_address_space(limit: int) -> None:
+    """RLIMIT_AS for this worker, inherited by antiword and catdoc: an allocation past it raises MemoryError
+    (or fails the tool), which becomes that page's or file's error, and the worker goes on. Set after the
+    warm-up and the watch thread (its stack and malloc arena), so the limit is the whole address space."""
+    if limit > 0:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
 
 
 class ExtractPipeline:
@@ -115,39 +167,47 @@ class ExtractPipeline:
     process pool; store the page's dict in ``item.extracted`` (keys the spider set there are kept unless
     extraction fills them) and each attachment's next to it (its body is dropped once read)."""
 
-    def __init__(self, processes: int = 2, timeout: float = 300.0, stats=None, kill_grace: float = KILL_GRACE):
+    def __init__(self, processes: int = 2, timeout: float = 300.0, stats=None, kill_grace: float = KILL_GRACE,
+                 memory_limit: int = MEMORY_LIMIT, max_unpacked: int = MAX_UNPACKED):
         self.processes = processes
         self.timeout = timeout
         self.kill_grace = kill_grace
+        self.memory_limit = memory_limit
+        self.extract_attachment = partial(extract_attachment, max_unpacked=max_unpacked)
         self.stats = stats
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
         self.restarts = 0
+        self.alive = None  # (reader, writer) of the pipe that tells workers the crawl process is gone
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
         return cls(settings.getint("EXTRACT_PROCESSES", 2), settings.getfloat("EXTRACT_TIMEOUT", 300.0),
-                   crawler.stats)
+                   crawler.stats, memory_limit=settings.getint("EXTRACT_MEMORY_LIMIT", MEMORY_LIMIT),
+                   max_unpacked=settings.getint("EXTRACT_UNPACKED_MAXSIZE", MAX_UNPACKED))
 
     def open_spider(self, spider=None):
         if self.processes > 0 and self.pool is None:
+            if self.alive is None:
+                self.alive = multiprocessing.Pipe(duplex=False)  # the write end never leaves this process
             # forkserver: never fork the crawler process itself (reactor threads, open WARC files).
             self.pool = concurrent.futures.ProcessPoolExecutor(
-                self.processes, mp_context=multiprocessing.get_context("forkserver"), initializer=_warm_up
+                self.processes, mp_context=multiprocessing.get_context("forkserver"), initializer=_start_worker,
+                initargs=(self.alive[0], self.memory_limit),
             )
 
     async def process_item(self, item, spider=None):
         try:
             item.extracted.update(await self._run(extract_page, item.body, item.url, item.content_type))
-        except (ExtractionTimeout, WorkerDied) as exc:  # the page stays in the WARC files; only its row is missing
+        except ITEM_FAILURES as exc:  # the page stays in the WARC files; only its row is missing
             raise DropItem(f"{item.url}: {exc}") from None
         for attachment in item.attachments:
             if "body" in attachment:
                 body = attachment.pop("body")
                 try:
-                    attachment.update(await self._run(extract_attachment, body, attachment["url"],
+                    attachment.update(await self._run(self.extract_attachment, body, attachment["url"],
                                                       attachment["content_type"]))
-                except (ExtractionTimeout, WorkerDied) as exc:
+                except ITEM_FAILURES as exc:
                     attachment.update(kind=None, text="", chars=0, text_status=f"error: {exc}", pages=None,
                                       extractor=None)
         use_attachment_text(item)
@@ -168,9 +228,10 @@ class ExtractPipeline:
             try:
                 return await self._result(pool, pool.submit(_within_time, function, self.timeout, body, url,
                                                              content_type), url)
-            except ExtractionTimeout:
+            except (ExtractionTimeout, TooLarge) as exc:
                 if self.stats is not None:
-                    self.stats.inc_value("govarchive/errors/extract_timeout")
+                    kind = "timeout" if isinstance(exc, ExtractionTimeout) else "too_large"
+                    self.stats.inc_value(f"govarchive/errors/extract_{kind}")
                 raise
             except concurrent.futures.process.BrokenProcessPool:
                 self._replace(pool, url, counted=True)
@@ -220,3 +281,7 @@ class ExtractPipeline:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+        if self.alive is not None:
+            for end in self.alive:
+                end.close()
+            self.alive = None

@@ -152,8 +152,8 @@ def test_caps_truncate_and_say_so(made, monkeypatch):
 def test_pdf_line_joining_rules():
     def line(text, x0=78.0, x1=510.0, top=0.0, page=0):
         chars = [{"text": ch, "x0": x0 + 12 * i, "x1": x0 + 12 * (i + 1)} for i, ch in enumerate(text)]
-        return {"kind": "line", "text": text, "x0": x0, "x1": x1, "top": top, "bottom": top + 12,
-                "page": page, "chars": chars}
+        return attachments._pdf_line({"text": text, "x0": x0, "x1": x1, "top": top, "bottom": top + 12,
+                                      "chars": chars}, page)  # a line as pdfplumber gives it, as _pdf keeps it
 
     body = [line("本年度报告根据条例编制。全文包括概述、主动公开政府信息情况、依", x0=102),
             line("申请公开政府信息情况等。", x1=222, top=20),
