@@ -1,15 +1,13 @@
 """One crawl's handle on the archive: the database, the WARC writer and the ``crawls`` row.
 
-Scrapy components (the capture middleware, the pipelines, the spider) share it through
-``ArchiveSession.of(crawler)``; the first caller opens it, and it closes itself when the spider closes.
+The crawl's Scrapy components share one (crawler/session.py opens it for the crawler and closes it when the
+spider closes); nothing here knows Scrapy.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-
-from scrapy import signals
 
 from archive import db as archive_db
 from archive.warc import WarcWriter
@@ -32,25 +30,8 @@ class ArchiveSession:
         self.counts = {"reports_found": 0, "reports_new": 0, "reports_changed": 0, "reports_second_phase": 0}
         self.found_reports = set()
         self.resumable = {}
-        """url -> capture: pages an interrupted run of this backfill already fetched (archive/reuse.py)."""
+        """url -> capture: pages an interrupted run of this backfill already fetched (crawler/fetch/reuse.py)."""
         self.closed = False
-
-    @classmethod
-    def of(cls, crawler) -> "ArchiveSession":
-        """The crawler's session, opened on first use."""
-        session = getattr(crawler, "govarchive_session", None)
-        if session is None:
-            settings = crawler.settings
-            session = cls(
-                settings.get("GOVARCHIVE_DATA_DIR"),
-                mode=settings.get("GOVARCHIVE_MODE", "scrapy"),
-                warc_max_size=settings.getint("WARC_MAX_SIZE"),
-                warc_prefix=settings.get("WARC_PREFIX"),
-                software=settings.get("USER_AGENT"),
-            )
-            crawler.govarchive_session = session
-            crawler.signals.connect(session.spider_closed, signal=signals.spider_closed)
-        return session
 
     def register_portals(self, portals) -> None:
         """Record which portals this crawl covers, in ``crawls.portals`` and the ``portals`` table."""
@@ -81,20 +62,6 @@ class ArchiveSession:
             self.counts["reports_second_phase"] += 1
         if outcome in ("new", "changed"):
             self.counts[f"reports_{outcome}"] += 1
-
-    def relative(self, path) -> str:
-        """A path relative to the data directory, as stored in the database."""
-        return str(Path(path).relative_to(self.data_dir))
-
-    def spider_closed(self, spider, reason):
-        stats = spider.crawler.stats
-        errors = {k.removeprefix("govarchive/errors/"): v for k, v in stats.get_stats().items()
-                  if k.startswith("govarchive/errors/")}
-        exit_code = 0 if not errors and reason == "finished" else 1
-        self.close(exit_code, reason=reason, errors=errors,
-                   pages_fetched=stats.get_value("govarchive/pages_fetched", 0),
-                   bytes_fetched=stats.get_value("govarchive/bytes_fetched", 0),
-                   pages_second_phase=stats.get_value("govarchive/pages_second_phase", 0))
 
     def close(self, exit_code, reason="finished", errors=None, pages_fetched=0, bytes_fetched=0, pages_second_phase=0):
         if self.closed:

@@ -34,7 +34,7 @@ import http
 import os
 import threading
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -75,16 +75,32 @@ _CHUNK = 1 << 20
 class WarcLocation:
     """Where a record lies: ``reader at offset`` reads exactly ``length`` bytes, one gzip member.
 
-    ``path`` is the final file name (``.warc.gz``), valid once the writer has closed the file;
-    :func:`read_record` also finds the record while the file is still ``.open``.
+    The one location type from the writer to the database rows. The writer gives ``file`` as the path it
+    wrote (the final ``.warc.gz`` name; :func:`read_record` also finds the record while the file is still
+    ``.open``); a crawl's session makes it relative to the data directory (:meth:`relative_to`) and adds the
+    ``captures`` row that records it (``capture_id``). ``date`` is the record's WARC-Date.
     """
 
-    path: str
+    file: str
     offset: int
     length: int
     payload_digest: str | None
-    record_id: str
+    record_id: str | None
     date: str
+    capture_id: int | None = None
+
+    def columns(self) -> dict:
+        """The ``warc_file, warc_offset, warc_length`` columns of a row that points at this record."""
+        return {"warc_file": self.file, "warc_offset": self.offset, "warc_length": self.length}
+
+    def relative_to(self, data_dir) -> "WarcLocation":
+        return replace(self, file=Path(self.file).relative_to(data_dir).as_posix())
+
+    @classmethod
+    def of_capture(cls, row: dict) -> "WarcLocation":
+        """The location a ``captures`` row records (the row keeps no record id)."""
+        return cls(row["warc_file"], row["warc_offset"], row["warc_length"], row["payload_digest"], None,
+                   row["fetched_at"])
 
 
 def payload_digest(body: bytes) -> str:
@@ -223,6 +239,11 @@ def _warc_headers(record_type: str, url: str, date: str, record_id: str | None =
     return StatusAndHeaders("", headers, protocol="WARC/" + WARC_VERSION)
 
 
+def _exchange_fields(protocol: str | None, ip_address) -> dict:
+    """The WARC headers a response, revisit or request record of one exchange share."""
+    return {"WARC_IP_Address": str(ip_address) if ip_address else None, "WARC_Protocol": _http_version(protocol)[1]}
+
+
 def _new_id() -> str:
     return StatusAndHeadersParser.make_warc_id()
 
@@ -324,32 +345,19 @@ class WarcWriter:
         answer is an ordinary (small) response record: it has no payload to deduplicate. ``truncated``
         (``"disconnect"``, ``"length"`` …) marks a body that ended early: ``WARC-Truncated``.
         """
-        url = urldefrag(url)[0]
-        request_body = request_body or b""
-        body = body or b""
+        url, body = urldefrag(url)[0], body or b""
+        digest = payload_digest(body)
         with self._lock:
             self._file_for_exchange()
             date = warc_date(fetched_at)
-            resp_id, req_id = _new_id(), _new_id()
-            digest = payload_digest(body)
-            _, protocol_field = _http_version(protocol)
-            ip = str(ip_address) if ip_address else None
             response = self._writer.create_warc_record(
                 url, "response", payload=BytesIO(body), length=len(body),
                 http_headers=_response_http_headers(status, protocol, response_headers, len(body), reason),
-                warc_headers=_warc_headers("response", url, date, resp_id, WARC_IP_Address=ip,
-                                           WARC_Concurrent_To=req_id, WARC_Protocol=protocol_field,
+                warc_headers=_warc_headers("response", url, date, **_exchange_fields(protocol, ip_address),
                                            WARC_Payload_Digest=digest, WARC_Truncated=truncated),
             )
-            request = self._writer.create_warc_record(
-                url, "request", payload=BytesIO(request_body), length=len(request_body),
-                http_headers=_request_http_headers(url, method, protocol, request_headers, request_body),
-                warc_headers=_warc_headers("request", url, date, req_id, WARC_IP_Address=ip,
-                                           WARC_Concurrent_To=resp_id, WARC_Protocol=protocol_field),
-            )
-            offset, length = self._write(response)
-            self._write(request)
-            return WarcLocation(str(self._path), offset, length, digest, resp_id, date)
+            return self._write_with_request(response, url, method, protocol, request_headers, request_body,
+                                            ip_address, date, digest)
 
     def write_revisit(self, *, url: str, method: str = "GET", request_headers: list[tuple[str, str]] = (),
                       request_body: bytes = b"", status: int, protocol: str | None,
@@ -365,32 +373,36 @@ class WarcWriter:
         Not for 304 answers: a 304 carries no payload, write it with :meth:`write_exchange`.
         """
         url = urldefrag(url)[0]
-        request_body = request_body or b""
         with self._lock:
             self._file_for_exchange()
             date = warc_date(fetched_at)
-            rev_id, req_id = _new_id(), _new_id()
-            _, protocol_field = _http_version(protocol)
-            ip = str(ip_address) if ip_address else None
             revisit = self._writer.create_warc_record(
                 url, "revisit",
                 http_headers=_response_http_headers(status, protocol, response_headers, payload_length),
-                warc_headers=_warc_headers("revisit", url, date, rev_id, WARC_IP_Address=ip,
-                                           WARC_Concurrent_To=req_id, WARC_Protocol=protocol_field,
+                warc_headers=_warc_headers("revisit", url, date, **_exchange_fields(protocol, ip_address),
                                            WARC_Profile=REVISIT_PROFILE, WARC_Refers_To=refers_to,
                                            WARC_Refers_To_Target_URI=refers_to_uri,
-                                           WARC_Refers_To_Date=refers_to_date,
-                                           WARC_Payload_Digest=payload_digest),
+                                           WARC_Refers_To_Date=refers_to_date, WARC_Payload_Digest=payload_digest),
             )
-            request = self._writer.create_warc_record(
-                url, "request", payload=BytesIO(request_body), length=len(request_body),
-                http_headers=_request_http_headers(url, method, protocol, request_headers, request_body),
-                warc_headers=_warc_headers("request", url, date, req_id, WARC_IP_Address=ip,
-                                           WARC_Concurrent_To=rev_id, WARC_Protocol=protocol_field),
-            )
-            offset, length = self._write(revisit)
-            self._write(request)
-            return WarcLocation(str(self._path), offset, length, payload_digest, rev_id, date)
+            return self._write_with_request(revisit, url, method, protocol, request_headers, request_body,
+                                            ip_address, date, payload_digest)
+
+    def _write_with_request(self, first, url, method, protocol, request_headers, request_body, ip_address,
+                            date, digest) -> WarcLocation:
+        """Write ``first`` (a response or revisit record) and then the request record that goes with it, each
+        pointing at the other (``WARC-Concurrent-To``); return where ``first`` lies. Holds the lock."""
+        first_id = first.rec_headers.get_header("WARC-Record-ID")
+        request_body = request_body or b""
+        request = self._writer.create_warc_record(
+            url, "request", payload=BytesIO(request_body), length=len(request_body),
+            http_headers=_request_http_headers(url, method, protocol, request_headers, request_body),
+            warc_headers=_warc_headers("request", url, date, **_exchange_fields(protocol, ip_address),
+                                       WARC_Concurrent_To=first_id),
+        )
+        first.rec_headers.add_header("WARC-Concurrent-To", request.rec_headers.get_header("WARC-Record-ID"))
+        offset, length = self._write(first)
+        self._write(request)
+        return WarcLocation(str(self._path), offset, length, digest, first_id, date)
 
     def write_rendered(self, *, url: str, html: str, concurrent_to: str,
                        fetched_at: dt.datetime | str | None = None) -> WarcLocation:

@@ -107,9 +107,9 @@ def parse_overrides(pairs) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 def extract(file, url, content_type, as_json):
     """Print the clean text and metadata the pipeline would store for one saved page."""
-    from pipelines.extract import extract_page
+    from pipelines.page import read_report
 
-    result = extract_page(file.read(), url, content_type)
+    result = read_report(file.read(), url, content_type)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return

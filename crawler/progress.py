@@ -10,6 +10,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from crawler.session import archive_session
+
 logger = logging.getLogger(__name__)
 
 
@@ -52,8 +54,7 @@ class Progress:
         stats = self.crawler.stats.get_stats()
         pages = stats.get("govarchive/pages_fetched", 0)
         errors = sum(v for k, v in stats.items() if k.startswith("govarchive/errors/"))
-        session = getattr(self.crawler, "govarchive_session", None)
-        reports = session.counts["reports_found"] if session else 0
+        reports = archive_session(self.crawler).counts["reports_found"]
         scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
         queued = len(scheduler) if scheduler is not None and hasattr(scheduler, "__len__") else 0
         minutes = max(time.monotonic() - self.started, 1e-6) / 60

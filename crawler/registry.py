@@ -78,6 +78,26 @@ def portal_from_dict(entry: dict, where: str = "registry") -> Portal:
     return portal
 
 
+PORTALS_SETTING = "GOVARCHIVE_PORTALS"
+"""The portals of a crawl, in its settings (a list of registry entries): the spider and every component that
+needs a portal's hosts or name read them from there; a request or an item names its portal by id."""
+
+
+def portals_setting(portals) -> list[dict]:
+    """The value of ``GOVARCHIVE_PORTALS`` for these portals."""
+    return [portal.to_dict() for portal in portals]
+
+
+def portals_of(settings) -> dict[str, Portal]:
+    """The crawl's portals by id, from its settings."""
+    return {entry["id"]: portal_from_dict(entry, "settings") for entry in settings.getlist(PORTALS_SETTING)}
+
+
+def portal_owning(portals: dict[str, Portal], url: str) -> Portal | None:
+    """The portal whose hosts hold ``url``, if any."""
+    return next((portal for portal in portals.values() if portal.owns(url)), None)
+
+
 def load_registry(path: str | Path | None = None) -> list[Portal]:
     """Read a registry file (default: the shipped crawler/portals.json)."""
     path = Path(path) if path else DEFAULT_REGISTRY

@@ -8,6 +8,8 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.registry import PORTALS_SETTING, portals_setting
+from crawler.session import archive_session
 from spiders.portal import PortalSpider
 
 # Exit codes of the crawl commands (cron and scripts rely on them).
@@ -16,8 +18,8 @@ EXIT_FINISHED_WITH_ERRORS = 1
 EXIT_COULD_NOT_RUN = 2
 
 
-def crawl_settings(data_dir, mode: str, overrides: dict | None = None) -> Settings:
-    """The project settings with the data directory, mode and log file of this run."""
+def crawl_settings(data_dir, mode: str, overrides: dict | None = None, portals=()) -> Settings:
+    """The project settings with the data directory, mode, portals and log file of this run."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     logs = Path(data_dir) / "logs"
@@ -27,6 +29,7 @@ def crawl_settings(data_dir, mode: str, overrides: dict | None = None) -> Settin
         "GOVARCHIVE_DATA_DIR": str(data_dir),
         "GOVARCHIVE_MODE": mode,
         "LOG_FILE": str(logs / f"{mode}-{stamp}.log"),
+        PORTALS_SETTING: portals_setting(portals),
     }, priority="cmdline")
     settings.setdict(overrides or {}, priority="cmdline")
     return settings
@@ -34,9 +37,9 @@ def crawl_settings(data_dir, mode: str, overrides: dict | None = None) -> Settin
 
 def run_crawl(portals, data_dir, mode: str, overrides: dict | None = None) -> dict:
     """Crawl ``portals`` (registry Portal objects) and return the finished ``crawls`` row."""
-    process = CrawlerProcess(crawl_settings(data_dir, mode, overrides))
+    process = CrawlerProcess(crawl_settings(data_dir, mode, overrides, portals))
     crawler = process.create_crawler(PortalSpider)
-    process.crawl(crawler, portals=list(portals))
+    process.crawl(crawler)
     process.start()
-    session = crawler.govarchive_session
+    session = archive_session(crawler)
     return session.db["crawls"].get(session.crawl_id)

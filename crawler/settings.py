@@ -4,7 +4,7 @@ Values a user is likely to change are read from the environment by crawler/cli.p
 given with ``scrapy crawl portal -s NAME=VALUE``.
 """
 
-from crawler.chromium import CHROMIUM_ARGS, find_chromium
+from crawler.fetch.chromium import CHROMIUM_ARGS, find_chromium
 
 BOT_NAME = "govarchive"
 SPIDER_MODULES = ["spiders"]
@@ -16,6 +16,8 @@ USER_AGENT = f"govarchive/0.1 (+{GOVARCHIVE_CONTACT_URL}; archive of government 
 
 # -- where the archive lives ------------------------------------------------------------------------
 GOVARCHIVE_DATA_DIR = "data"
+GOVARCHIVE_MODE = "scrapy"  # backfill | nightly (crawler/run.py sets it); a nightly run is incremental
+INCREMENTAL_ENABLED = True  # nightly runs start from remembered listings, skip reports not due (spiders/incremental.py)
 WARC_MAX_SIZE = 1_000_000_000  # rotate WARC files past this many bytes (gzip-compressed size)
 WARC_PREFIX = "govarchive"
 
@@ -23,8 +25,8 @@ WARC_PREFIX = "govarchive"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
-# Holds that limit even with no download delay (Scrapy 2.19's own downloader does not: crawler/downloader.py).
-DOWNLOADER = "crawler.downloader.PerHostLimitDownloader"
+# Holds that limit even with no download delay (Scrapy 2.19's own downloader does not: crawler/fetch/downloader.py).
+DOWNLOADER = "crawler.fetch.downloader.PerHostLimitDownloader"
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -65,40 +67,40 @@ DEPTH_PRIORITY = 0
 DOWNLOADER_MIDDLEWARES = {
     # Replaced: in Scrapy 2.19 requests waiting together for robots.txt all but one go unchecked.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.middlewares.SharedRobotsTxtMiddleware": 100,
-    "crawler.middlewares.PortalScopeMiddleware": 60,
+    "crawler.fetch.robots.SharedRobotsTxtMiddleware": 100,
+    "crawler.fetch.scope.PortalScopeMiddleware": 60,
     # Before the scope check (so traps do not eat the page budget): endless calendars, self-nesting paths.
-    "crawler.middlewares.UrlTrapMiddleware": 55,
+    "crawler.fetch.traps.UrlTrapMiddleware": 55,
     # Replaced by subclasses that record what Scrapy drops silently: Retry-After honoured on 429/503 (the
     # host's slot paused) and give-ups counted; a gzip bomb stopped at DOWNLOAD_MAXSIZE flagged in captures;
     # redirect loops stopped at once and counted.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.middlewares.RetryAfterMiddleware": 550,
+    "crawler.fetch.retry.RetryAfterMiddleware": 550,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-    "crawler.middlewares.BoundedHttpCompressionMiddleware": 590,
+    "crawler.fetch.compression.BoundedHttpCompressionMiddleware": 590,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "crawler.middlewares.LoopSafeRedirectMiddleware": 600,
+    "crawler.fetch.redirect.LoopSafeRedirectMiddleware": 600,
     # Replaced: Scrapy's cookie middleware would try to download the Public Suffix List offline.
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
-    "crawler.middlewares.OfflineCookiesMiddleware": 700,
+    "crawler.fetch.cookies.OfflineCookiesMiddleware": 700,
     # Before HttpCompressionMiddleware (590) and RedirectMiddleware (600) in the response path:
     # it sees every exchange, redirects and errors included, with the body still as sent.
     # Between HttpCompression (590) and capture (950): conditional requests, 304s and resumed pages
     # are answered from the archive with the body as served.
-    "archive.reuse.ArchiveReuseMiddleware": 920,
-    "archive.capture.WarcCaptureMiddleware": 950,
-    # Browser requests (meta["playwright"]): wires the page, archives what Chromium received (crawler/browser.py).
-    "crawler.browser.BrowserCaptureMiddleware": 960,
+    "crawler.fetch.reuse.ArchiveReuseMiddleware": 920,
+    "crawler.fetch.capture.WarcCaptureMiddleware": 950,
+    # Browser requests (meta["playwright"]): wires the page, archives what Chromium received (crawler/fetch/browser).
+    "crawler.fetch.browser.capture.BrowserCaptureMiddleware": 960,
     # After HttpCompression (590) in the response path, before MetaRefresh (580) and Retry (550): a host that
-    # answers with a JavaScript challenge (412/521/$_ts) moves to the browser, or is given up (crawler/antibot.py).
-    "crawler.antibot.AntiBotMiddleware": 585,
+    # answers with a JavaScript challenge (412/521/$_ts) moves to the browser, or is given up (crawler/fetch/antibot.py).
+    "crawler.fetch.antibot.AntiBotMiddleware": 585,
 }
 
 # -- the browser: Debian's Chromium through scrapy-playwright, only for requests that need it ------------
 # Plain requests still go to Scrapy's HTTP/1.1 handler; the browser starts with the first browser request.
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.browser.BrowserDownloadHandler",
-    "https": "crawler.browser.BrowserDownloadHandler",
+    "http": "crawler.fetch.browser.handler.BrowserDownloadHandler",
+    "https": "crawler.fetch.browser.handler.BrowserDownloadHandler",
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {"executable_path": find_chromium(), "headless": True, "args": CHROMIUM_ARGS}
@@ -110,6 +112,11 @@ BROWSER_CHALLENGE_TIMEOUT = 15.0  # seconds for a page to get past a challenge a
 BROWSER_CHALLENGE_RELOADS = 3  # challenge pages one attempt may see before it counts as failed
 BROWSER_SETTLE_TIMEOUT = 5.0  # seconds to wait for a quiet network (lists loaded by XHR)
 ANTIBOT_MAX_FAILURES = 3  # failed browser attempts in a row before a challenged host is given up
+
+SPIDER_MIDDLEWARES = {
+    # Nightly runs: start from remembered listings, skip held reports not due for a re-check.
+    "spiders.incremental.IncrementalMiddleware": 600,
+}
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,

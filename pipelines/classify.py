@@ -1,8 +1,9 @@
 """Is a page an information-disclosure annual report, which year does it report on, who issued it.
 
-Pure functions (``is_annual_report``, ``report_year``, ``report_agency``, ``looks_like_report_link``) and
-``ClassifyPipeline``, which drops non-reports and fills ``report_year`` and ``agency`` in
-``item.extracted``. Vocabulary is data at the top of the module.
+Pure functions (``classify``, and the tests it is made of: ``is_annual_report``, ``report_year``,
+``report_agency``; ``looks_like_report_link`` for the spider) and ``ClassifyPipeline``, which drops
+non-reports and fills ``report_year`` and ``agency`` in ``item.extracted``. Vocabulary is data at the top of
+the module.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import datetime as dt
 import re
 
 from scrapy.exceptions import DropItem
+
+from crawler.items import ReportCandidate
 
 # -- vocabulary ----------------------------------------------------------------------------------------
 # Titles that name a report: 政府信息公开工作年度报告, 政府信息公开年度报告, 政府信息公开工作报告,
@@ -168,38 +171,35 @@ def _year(digits: str) -> int:
     return int("".join(_CN_DIGITS.get(ch, ch) for ch in digits))
 
 
+def classify(extracted: dict, link_text: str = "", portal_name: str | None = None) -> dict:
+    """Is the extracted page (``title``, ``text``, ``publish_date``, ``publisher``) a report, on which year,
+    by whom: ``{is_report, reason, report_year, agency}``. ``link_text`` (the anchor that led to the page,
+    often the full title) is a second chance for a page whose own title is cut or generic; ``portal_name`` is
+    the agency of last resort. Report year and agency are None for a page that is not a report."""
+    title = extracted.get("title") or link_text or ""
+    text = extracted.get("text") or ""
+    ok, reason = is_annual_report(title, text)
+    if not ok and link_text and _norm(link_text) != _norm(title):
+        ok, reason = is_annual_report(link_text, text)
+    if not ok:
+        return {"is_report": False, "reason": reason, "report_year": None, "agency": None}
+    published = extracted.get("publish_date")
+    year = report_year(title, text, published)
+    if year is None or _implausible(year, published):
+        year = report_year(link_text or "", text, published) or year
+    return {"is_report": True, "reason": reason, "report_year": year,
+            "agency": report_agency(title, text, extracted.get("publisher"), portal_name)}
+
+
 class ClassifyPipeline:
-    """Drop pages that are not annual reports; set ``report_year`` and ``agency`` on the rest.
-
-    The portal's name (the last resort for ``agency``) comes from the spider's ``portals`` mapping."""
-
-    def __init__(self, crawler=None):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def portal_name(self, portal_id: str) -> str | None:
-        spider = getattr(self.crawler, "spider", None)
-        portal = (getattr(spider, "portals", None) or {}).get(portal_id)
-        return getattr(portal, "name", None) or portal_id or None
+    """Drop pages that are not annual reports; set ``is_report``, ``report_year`` and ``agency``."""
 
     def process_item(self, item, spider=None):
-        ext = item.extracted
-        title = ext.get("title") or item.link_text or ""
-        text = ext.get("text") or ""
-        ok, reason = is_annual_report(title, text)
-        if not ok and item.link_text and _norm(item.link_text) != _norm(title):
-            ok, reason = is_annual_report(item.link_text, text)
-        ext["is_report"], ext["reason"] = ok, reason
-        if not ok:
-            raise DropItem(f"{item.url}: {reason}")
-        year = report_year(title, text, ext.get("publish_date"))
-        if year is None or _implausible(year, ext.get("publish_date")):
-            year = report_year(item.link_text or "", text, ext.get("publish_date")) or year
-        ext["report_year"] = year
-        ext["agency"] = report_agency(title, text, ext.get("publisher"), self.portal_name(item.portal))
+        if not isinstance(item, ReportCandidate):
+            return item
+        item.extracted.update(classify(item.extracted, item.link_text, item.portal_name or item.portal))
+        if not item.extracted["is_report"]:
+            raise DropItem(f"{item.url}: {item.extracted['reason']}")
         return item
 
 

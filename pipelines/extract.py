@@ -1,8 +1,9 @@
-"""One fetched page to clean text, metadata and a report decision, off the reactor.
+"""ExtractPipeline: a report candidate's page and attachments to clean text and metadata, off the reactor.
 
-``extract_page`` is a plain module-level function (picklable), so ``ExtractPipeline`` can run it in a
-``ProcessPoolExecutor`` of ``EXTRACT_PROCESSES`` workers: extraction (~10 ms a page) never blocks the
-crawl. ``EXTRACT_PROCESSES = 0`` runs it inline (tests, debugging).
+The page (pipelines/page.py ``extract_page``, on the text the spider decoded) and each attachment
+(pipelines/attachments.py ``extract_attachment``) are read in a ``ProcessPoolExecutor`` of
+``EXTRACT_PROCESSES`` workers: extraction (~10 ms a page) never blocks the crawl. ``EXTRACT_PROCESSES = 0``
+runs it inline (tests, debugging). Whether the page is a report is pipelines/classify.py's, next.
 
 Each worker is bounded: in time (``EXTRACT_TIMEOUT``, an alarm), in address space (``EXTRACT_MEMORY_LIMIT``,
 RLIMIT_AS: a MemoryError becomes that page's or file's error), and in life (it exits when the crawl process
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import hashlib
 import logging
 import multiprocessing
 import os
@@ -25,11 +25,9 @@ from functools import partial
 
 from scrapy.exceptions import DropItem
 
+from crawler.items import ReportCandidate
 from pipelines.attachments import MAX_UNPACKED, TooLarge, as_too_large, extract_attachment, use_attachment_text
-from pipelines.classify import is_annual_report, report_agency, report_year
-from pipelines.clean import EXTRACTOR, body_element, clean_tree, parse_html
-from pipelines.decode import decode_html
-from pipelines.metadata import FIELDS, metadata_from_tree
+from pipelines.page import extract_page
 
 logger = logging.getLogger(__name__)
 MAX_POOL_RESTARTS = 3  # then extract inline: a pool that cannot keep its workers alive only wastes time
@@ -53,11 +51,7 @@ class WorkerDied(Exception):
 ITEM_FAILURES = (ExtractionTimeout, TooLarge, WorkerDied)  # one page's or file's, never the crawl's
 
 
-KEYS = ("title", "text", "chars", "text_sha1", *FIELDS[1:], "agency", "report_year", "is_report", "reason",
-        "encoding", "extractor")
-
-
-def _within_time(function, timeout: float, body: bytes, url: str, content_type: str) -> dict:
+def _within_time(function, timeout: float, *args) -> dict:
     """Run ``function`` in a pool worker under an alarm: a hang raises there, and the worker lives on; so
     does one that runs out of memory (:class:`TooLarge`)."""
     def expire(signum, frame):
@@ -66,7 +60,7 @@ def _within_time(function, timeout: float, body: bytes, url: str, content_type: 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        return function(body, url, content_type)
+        return function(*args)
     except Exception as exc:  # what it held is freed as this unwinds
         too_large = as_too_large(exc)
         if too_large is None:
@@ -75,52 +69,6 @@ def _within_time(function, timeout: float, body: bytes, url: str, content_type: 
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-def extract_page(body: bytes, url: str, content_type: str = "") -> dict:
-    """Decode, read metadata, clean the body and classify one page.
-
-    Returns ``{title, text, chars, text_sha1, publish_date, publish_time, source, index_no, doc_no,
-    publisher, agency, report_year, is_report, reason, encoding, extractor}``. ``agency`` here knows no
-    portal name; ``ClassifyPipeline`` fills that last resort in.
-    """
-    if _binary(body):  # a PDF, Office file or image served where a page was expected
-        html, encoding = "", None
-    else:
-        html, encoding = decode_html(body, content_type)
-    root = parse_html(html)
-    if root is None:
-        meta = dict.fromkeys(FIELDS)
-        text = ""
-    else:
-        body_el = body_element(root, html)
-        meta = metadata_from_tree(root, body_el, url)
-        text = clean_tree(root, body_el, url, meta["title"] or "")
-    title = meta["title"] or ""
-    is_report, reason = is_annual_report(title, text)
-    if encoding is None:
-        is_report, reason = False, "not an HTML page (binary content)"
-    return {
-        "title": meta["title"],
-        "text": text,
-        "chars": len(text),
-        "text_sha1": hashlib.sha1(text.encode("utf-8")).hexdigest(),
-        **{field: meta[field] for field in FIELDS[1:]},
-        "agency": report_agency(title, text, meta["publisher"]) if is_report else None,
-        "report_year": report_year(title, text, meta["publish_date"]) if is_report else None,
-        "is_report": is_report,
-        "reason": reason,
-        "encoding": encoding,
-        "extractor": EXTRACTOR,
-    }
-
-
-_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"\x1f\x8b")
-
-
-def _binary(body: bytes) -> bool:
-    head = body[:1024].lstrip()
-    return head.startswith(_MAGIC) or (b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")))
 
 
 def _start_worker(crawler_alive, memory_limit: int) -> None:
@@ -132,7 +80,7 @@ def _start_worker(crawler_alive, memory_limit: int) -> None:
 
 def _warm_up() -> None:
     """Import and exercise the heavy modules once."""
-    extract_page(b"<html><body><p>warm up</p></body></html>", "http://localhost/")
+    extract_page("<html><body><p>warm up</p></body></html>", "http://localhost/")
 
 
 def _exit_with_crawler(crawler_alive) -> None:
@@ -164,8 +112,8 @@ def _cap_address_space(limit: int) -> None:
 
 class ExtractPipeline:
     """Run ``extract_page`` for each ``ReportCandidate``, and ``extract_attachment`` for its attachments, in a
-    process pool; store the page's dict in ``item.extracted`` (keys the spider set there are kept unless
-    extraction fills them) and each attachment's next to it (its body is dropped once read)."""
+    process pool; store the page's dict in ``item.extracted`` and each attachment's next to it (its body is
+    dropped once read); a stub page takes its attachments' text. Other items pass through."""
 
     def __init__(self, processes: int = 2, timeout: float = 300.0, stats=None, kill_grace: float = KILL_GRACE,
                  memory_limit: int = MEMORY_LIMIT, max_unpacked: int = MAX_UNPACKED):
@@ -197,8 +145,10 @@ class ExtractPipeline:
             )
 
     async def process_item(self, item, spider=None):
+        if not isinstance(item, ReportCandidate):
+            return item
         try:
-            item.extracted.update(await self._run(extract_page, item.body, item.url, item.content_type))
+            item.extracted.update(await self._run(extract_page, item.html, item.url), encoding=item.encoding)
         except ITEM_FAILURES as exc:  # the page stays in the WARC files; only its row is missing
             raise DropItem(f"{item.url}: {exc}") from None
         for attachment in item.attachments:
@@ -213,8 +163,8 @@ class ExtractPipeline:
         use_attachment_text(item)
         return item
 
-    async def _run(self, function, body: bytes, url: str, content_type: str) -> dict:
-        """``function(body, url, content_type)`` in the pool (inline with EXTRACT_PROCESSES = 0).
+    async def _run(self, function, content, url: str, *args) -> dict:
+        """``function(content, url, *args)`` in the pool (inline with EXTRACT_PROCESSES = 0).
 
         A pool that breaks under the item (another item crashed or hung its worker) gets the item again in
         a new pool; a second break is the item's own: :class:`WorkerDied`.
@@ -226,8 +176,8 @@ class ExtractPipeline:
                 self.open_spider()
             pool = self.pool
             try:
-                return await self._result(pool, pool.submit(_within_time, function, self.timeout, body, url,
-                                                             content_type), url)
+                return await self._result(pool, pool.submit(_within_time, function, self.timeout, content, url,
+                                                             *args), url)
             except (ExtractionTimeout, TooLarge) as exc:
                 if self.stats is not None:
                     kind = "timeout" if isinstance(exc, ExtractionTimeout) else "too_large"
@@ -237,7 +187,7 @@ class ExtractPipeline:
                 self._replace(pool, url, counted=True)
                 if attempt:
                     raise WorkerDied("the extraction worker died twice while extracting it") from None
-        return function(body, url, content_type)
+        return function(content, url, *args)
 
     async def _result(self, pool, future, url: str) -> dict:
         """The future's result. A task still running ``kill_grace`` seconds after its alarm should have gone

@@ -1,10 +1,13 @@
-"""Store a classified report in the archive database (one row per version; see archive/db.save_report)."""
+"""StorePipeline: a classified report into the archive database (one row per version; archive/db.save_report),
+its attachments, and the listing pages the spider found (the nightly crawl starts from them)."""
 
 from __future__ import annotations
 
-from archive.db import save_attachment, save_report
+from archive.db import remember_listing, save_attachment, save_report
 from archive.search import index_reports
 from archive.session import ArchiveSession
+from crawler.items import ListingItem, ReportCandidate
+from crawler.session import archive_session
 
 STORED_FIELDS = ("title", "agency", "report_year", "publish_date", "source", "index_no", "doc_no",
                  "text", "text_sha1", "chars", "text_status", "extractor")
@@ -16,11 +19,15 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(ArchiveSession.of(crawler))
+        return cls(archive_session(crawler))
 
     def process_item(self, item):
-        row = report_row(item)
-        report_id, outcome = save_report(self.session.db, row)
+        if isinstance(item, ListingItem):
+            remember_listing(self.session.db, item.url, item.portal, item.reports_linked)
+            return item
+        if not isinstance(item, ReportCandidate):
+            return item
+        report_id, outcome = save_report(self.session.db, report_row(item, self.session.crawl_id))
         item.extracted["report_id"] = report_id
         item.extracted["outcome"] = outcome
         for attachment in item.attachments:
@@ -33,28 +40,29 @@ class StorePipeline:
         index_reports(self.session.db)
 
 
-def report_row(item) -> dict:
+def report_row(item: ReportCandidate, crawl_id: int | None = None) -> dict:
     """The ``reports`` row for a candidate the pipelines have extracted and classified."""
     extracted = item.extracted
     row = {name: extracted.get(name) for name in STORED_FIELDS}
-    row.update(
-        url=item.url, portal=item.portal, region=item.region, fetched_at=item.fetched_at,
-        crawl_id=item.crawl_id, warc_file=item.warc_file, warc_offset=item.warc_offset,
-        warc_length=item.warc_length, found_on=item.found_on, link_text=item.link_text,
-    )
+    row.update(url=item.url, portal=item.portal, region=item.region, crawl_id=crawl_id, found_on=item.found_on,
+               link_text=item.link_text, **_located(item.warc))
     row["text_status"] = row["text_status"] or ("ok" if row["text"] else "empty")
     return row
 
 
-ATTACHMENT_FIELDS = ("url", "filename", "text", "text_status", "chars", "fetched_at", "warc_file", "warc_offset",
-                     "warc_length")
+ATTACHMENT_FIELDS = ("url", "filename", "text", "text_status", "chars")
 
 
 def attachment_row(report_id: int, attachment: dict) -> dict:
     """The ``attachments`` row for a fetched (or failed) attachment; a failure keeps its error as status."""
     row = {name: attachment.get(name) for name in ATTACHMENT_FIELDS}
-    row["report_id"] = report_id
+    row.update(report_id=report_id, **_located(attachment.get("warc")))
     row["mime"] = (attachment.get("content_type") or "").split(";")[0].strip() or None
     if attachment.get("error"):
         row["text_status"] = f"error: {attachment['error']}"
     return row
+
+
+def _located(warc) -> dict:
+    """``fetched_at`` and the WARC columns of a row, from the record that holds what it was read from."""
+    return {} if warc is None else {"fetched_at": warc.date, **warc.columns()}

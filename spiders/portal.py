@@ -7,8 +7,9 @@ report. Whether it is one, and what it says, is the pipelines' job. On a page th
 itself, weaker leads are not followed; columns passed over wait for the second phase of a backfill
 (spiders/sweep.py). A nightly crawl starts instead from the report-column listing pages found before (the
 ``listings`` table) and skips reports the archive already holds until they are due for a re-check
-(spiders/recheck.py). Scope (hosts), page budget and focus are enforced for every request, redirects
-included, by crawler.middlewares.PortalScopeMiddleware.
+(spiders/incremental.py). Scope (hosts) and page budget are enforced for every request, redirects included,
+by crawler/fetch/scope.py. The spider only decides what to fetch: it reads nothing from the archive and
+writes to it only through items (a report candidate, a listing page found).
 
     scrapy crawl portal -a url=https://www.changde.gov.cn/zwgk/
     scrapy crawl portal -a registry=crawler/portals.json -a only=changde,kaifu
@@ -17,7 +18,6 @@ included, by crawler.middlewares.PortalScopeMiddleware.
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -27,22 +27,18 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 
-from archive.db import held_reports, known_listings, remember_listing, utcnow
-from archive.session import ArchiveSession
-from crawler.browser import is_attachment_url, use_browser
-from crawler.items import ReportCandidate
-from crawler.registry import load_registry, portal_for_url
+from crawler.fetch.browser.routing import is_attachment_url, use_browser
+from crawler.items import ListingItem, ReportCandidate
+from crawler.registry import PORTALS_SETTING, load_registry, portal_for_url, portals_of, portals_setting
+from crawler.requests import (FOUND_ON, KIND, LINK_TEXT, NAV_DEPTH, PHASE, PORTAL, SCORE, SECOND_PHASE, WARC,
+                              RequestKind)
 from pipelines.attachments import attachment_kind, download_script_names
 from pipelines.classify import looks_like_report_link
 from pipelines.decode import decode_html
-from spiders import cms
-from spiders import recheck, sweep
+from spiders import cms, sweep
 from spiders.links import (STRONG_SCORE, is_pager_link, is_sweep_column, is_unit_list_link, listing_needs_browser,
                            report_score, same_page, script_pages, unit_links)
 
-# Request types and their priorities (higher first): finish a list before wandering off.
-PRIORITY = {"next_page": 100, "listing": 100, "render": 100, "seed": 40, "attachment": 35, "report": 30,
-            "unit": 20, "navigation": 10, "explore": 0, "sweep": -100}
 UNIT_SCORE = 15  # a unit's home page is in the disclosure tree: its lists are read, its menu followed
 # Attachments (pdf, doc, xls …) are kept for the attachment pipeline; images, media and archives are not.
 SKIPPED_EXTENSIONS = [e for e in IGNORED_EXTENSIONS if e not in {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et"}]
@@ -50,17 +46,16 @@ ATTACHMENT_LINKS = LinkExtractor(deny_extensions=[], unique=True, tags=("a", "ar
                                  attrs=("href", "src"))
 MAX_ATTACHMENTS = 10
 # Fetched without the browser even on a portal whose registry entry says "browser": true.
-PLAIN_HTTP_TYPES = {"report", "attachment"}
+PLAIN_HTTP_KINDS = {RequestKind.REPORT, RequestKind.ATTACHMENT}
 
 
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
-    def __init__(self, portals=None, registry=None, url=None, only=None, *args, **kwargs):
+    def __init__(self, registry=None, url=None, only=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if portals is None:
-            portals = _portals_from_arguments(registry, url, only)
-        self.portals = {p.id: p for p in portals}
+        self.arguments = (registry, url, only)
+        self.portals = {}
         self.listing_found = set()
         self.rendered = set()  # URLs re-requested through the browser (once each)
         self.link_extractor = LinkExtractor(deny_extensions=SKIPPED_EXTENSIONS, unique=True, strip=True)
@@ -69,59 +64,62 @@ class PortalSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
+        """The crawl's portals: the spider's ``-a`` arguments, else ``GOVARCHIVE_PORTALS`` (crawler/run.py sets
+        it); published in the settings (not yet frozen here) for the components that need a portal's hosts."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.session = ArchiveSession.of(crawler)
-        spider.session.register_portals(spider.portals.values())
         settings = crawler.settings
+        if any(spider.arguments) or not settings.getlist(PORTALS_SETTING):
+            settings.set(PORTALS_SETTING, portals_setting(_portals_from_arguments(*spider.arguments)), "spider")
+        spider.portals = portals_of(settings)
         spider.max_depth = settings.getint("PORTAL_MAX_DEPTH")
         spider.explore_depth = settings.getint("PORTAL_EXPLORE_DEPTH")
-        spider.nightly = spider.session.mode == "nightly"
-        spider.second_phase = settings.getbool("SECOND_PHASE_ENABLED") and not spider.nightly
+        spider.second_phase = settings.getbool("SECOND_PHASE_ENABLED") and settings.get("GOVARCHIVE_MODE") != "nightly"
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
-        spider.not_due = not_due(spider.session.db, settings) if spider.nightly else set()
         return spider
 
     async def start(self):
+        """The start URLs of every portal (a nightly run turns them into its remembered listings:
+        spiders/incremental.py)."""
         for portal in self.portals.values():
             if not portal.robots:
                 self.logger.warning("portal %s: robots.txt is ignored (registry override)", portal.id)
-            listings = known_listings(self.session.db, portal.id) if self.nightly else []
-            for url in listings:
-                yield self.request(url, portal, "listing", depth=self.max_depth, score=1)
-            for url in [] if listings else portal.start_urls:
-                yield self.request(url, portal, "seed", depth=0)
+            for url in portal.start_urls:
+                yield self.request(url, portal, RequestKind.SEED, depth=0)
 
-    def request(self, url, portal, request_type, depth, link_text="", found_on="", score=0, browser=None, phase=1):
+    def request(self, url, portal, kind: RequestKind, depth, link_text="", found_on="", score=0, browser=None,
+                phase=1):
         """``browser``: True or False forces the choice; None leaves it to the portal's registry entry."""
-        meta = {"portal": portal.id, "request_type": request_type, "nav_depth": depth,
-                "link_text": link_text, "found_on": found_on, "score": score}
-        if phase == sweep.SECOND_PHASE:
-            meta["phase"] = phase
+        kind = RequestKind(kind)  # a misspelt kind fails here, not silently later
+        meta = {PORTAL: portal.id, KIND: kind, NAV_DEPTH: depth, LINK_TEXT: link_text, FOUND_ON: found_on,
+                SCORE: score}
+        if phase == SECOND_PHASE:
+            meta[PHASE] = phase
         if browser is None:
-            browser = portal.browser and request_type not in PLAIN_HTTP_TYPES and not is_attachment_url(url)
+            browser = portal.browser and kind not in PLAIN_HTTP_KINDS and not is_attachment_url(url)
         if browser:
             use_browser(meta, url, portal.hosts)
         if not portal.robots:
             meta["dont_obey_robotstxt"] = True
-        return scrapy.Request(url, callback=self.parse, meta=meta, priority=PRIORITY[request_type] + min(score, 60))
+        return scrapy.Request(url, callback=self.parse, meta=meta, priority=kind.priority + min(score, 60))
 
     def parse(self, response):
-        portal = self.portals[response.meta["portal"]]
+        portal = self.portals[response.meta[PORTAL]]
         self.count_phase(response)
         if is_file(response):
-            if response.meta["request_type"] == "report":  # a report published as a file (PDF, DOC …)
-                candidate = self.candidate(response, portal, body=b"")
+            if response.meta[KIND] == RequestKind.REPORT:  # a report published as a file (PDF, DOC …)
+                candidate = self.candidate(response, portal)
                 candidate.attachments.append(attachment_of(response))
                 yield candidate
             return
-        response = decoded(response)
+        html, encoding = decode_html(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
+        response = read_in(response, encoding)
         title = page_title(response)
-        if response.meta["request_type"] == "report" or looks_like_report_link(title, response.url):
+        if response.meta[KIND] == RequestKind.REPORT or looks_like_report_link(title, response.url):
             if "dataloss" in response.flags:  # cut short even after retries: archived and flagged, not a report
                 self.logger.warning("%s: body truncated; not taken as a report", response.url)
                 return
             files = attachment_urls(response, portal)
-            yield from self.with_attachments(self.candidate(response, portal), files)
+            yield from self.with_attachments(self.candidate(response, portal, html, encoding), files)
             return
         yield from self.follow(response, portal, title)
 
@@ -131,7 +129,8 @@ class PortalSpider(scrapy.Spider):
             yield candidate
             return
         portal = self.portals[candidate.portal]
-        request = self.request(urls[0], portal, "attachment", 0, found_on=candidate.url, phase=candidate.phase)
+        request = self.request(urls[0], portal, RequestKind.ATTACHMENT, 0, found_on=candidate.url,
+                               phase=candidate.phase)
         yield request.replace(callback=self.parse_attachment, errback=self.attachment_failed,
                               cb_kwargs={"candidate": candidate, "pending": urls[1:]})
 
@@ -155,26 +154,26 @@ class PortalSpider(scrapy.Spider):
         links = [link for link in links if self.in_scope(link.url, portal)]
         reports = [link for link in links if looks_like_report_link(link.text, link.url)]
         yield from self.report_requests(response, portal, reports)
-        is_listing = bool(reports) or meta["request_type"] in ("next_page", "listing")
+        is_listing = bool(reports) or meta[KIND] in (RequestKind.NEXT_PAGE, RequestKind.LISTING)
         if reports:
             self.listing_found.add(portal.id)
-            remember_listing(self.session.db, response.url, portal.id, len(reports))
-        if meta.get("phase") == sweep.SECOND_PHASE:  # a swept column: its reports and its other pages, no more
+            yield ListingItem(response.url, portal.id, len(reports))
+        if meta.get(PHASE) == SECOND_PHASE:  # a swept column: its reports and its other pages, no more
             yield from self.pages_of_list(response, portal, links)
             return
         if not reports and self.needs_rendering(response, title, links):
-            yield self.request(response.url, portal, "render", meta["nav_depth"], meta["link_text"], meta["found_on"],
-                               meta["score"], browser=True).replace(dont_filter=True)
-        in_tree = meta["score"] > 0 or report_score(title, response.url) > 0
+            yield self.request(response.url, portal, RequestKind.RENDER, meta[NAV_DEPTH], meta[LINK_TEXT],
+                               meta[FOUND_ON], meta[SCORE], browser=True).replace(dont_filter=True)
+        in_tree = meta[SCORE] > 0 or report_score(title, response.url) > 0
         pages = self.pages_of_list(response, portal, links)
         if is_listing or in_tree:
             yield from pages
         else:  # a list outside the report column: its later pages wait for the second phase
             self.defer(portal, pages)
-        depth = meta["nav_depth"] + 1
+        depth = meta[NAV_DEPTH] + 1
         units = unit_links(response.selector.root, links) if in_tree else []
         for link in units:
-            yield self.request(link.url, portal, "unit", depth, link.text, response.url, UNIT_SCORE)
+            yield self.request(link.url, portal, RequestKind.UNIT, depth, link.text, response.url, UNIT_SCORE)
         leads = [(link, report_score(link.text, link.url)) for link in links
                  if link not in reports and link not in units and not is_pager_link(link.text)]
         yield from self.navigation(response, portal, leads, depth)
@@ -189,16 +188,17 @@ class PortalSpider(scrapy.Spider):
         strong = any(score >= STRONG_SCORE for _, score in leads)
         for link, score in leads:
             if depth <= self.max_depth and is_unit_list_link(link.text):
-                yield self.request(link.url, portal, "navigation", depth, link.text, response.url, max(score, 15))
+                yield self.request(link.url, portal, RequestKind.NAVIGATION, depth, link.text, response.url,
+                                   max(score, UNIT_SCORE))
             elif depth <= self.max_depth and (score >= STRONG_SCORE or (score > 0 and not strong)):
-                yield self.request(link.url, portal, "navigation", depth, link.text, response.url, score)
+                yield self.request(link.url, portal, RequestKind.NAVIGATION, depth, link.text, response.url, score)
             else:
                 if depth <= self.explore_depth and not strong:
-                    self.hold_exploration(portal, self.request(link.url, portal, "explore", depth, link.text,
-                                                               response.url))
+                    self.hold_exploration(portal, self.request(link.url, portal, RequestKind.EXPLORE, depth,
+                                                               link.text, response.url))
                 if is_sweep_column(link.text, link.url):
-                    self.defer(portal, [self.request(link.url, portal, "sweep", depth, link.text, response.url,
-                                                     phase=sweep.SECOND_PHASE)])
+                    self.defer(portal, [self.request(link.url, portal, RequestKind.SWEEP, depth, link.text,
+                                                     response.url, phase=SECOND_PHASE)])
 
     def hold_exploration(self, portal, request) -> None:
         """Keep a link with no sign of the report column near the start page: explored only if the focused
@@ -207,7 +207,7 @@ class PortalSpider(scrapy.Spider):
 
     def count_phase(self, response) -> None:
         """Pages fetched by the second phase: ``crawls.pages_second_phase``."""
-        if response.meta.get("phase") == sweep.SECOND_PHASE:
+        if response.meta.get(PHASE) == SECOND_PHASE:
             self.crawler.stats.inc_value("govarchive/pages_second_phase")
 
     def defer(self, portal, requests) -> None:
@@ -215,8 +215,8 @@ class PortalSpider(scrapy.Spider):
         if not self.second_phase:
             return
         for request in requests:
-            meta = {**request.meta, "phase": sweep.SECOND_PHASE, "request_type": "sweep"}
-            self.sweep.defer(portal.id, request.replace(meta=meta, priority=PRIORITY["sweep"]))
+            meta = {**request.meta, PHASE: SECOND_PHASE, KIND: RequestKind.SWEEP}
+            self.sweep.defer(portal.id, request.replace(meta=meta, priority=RequestKind.SWEEP.priority))
 
     def idle(self):
         """``spider_idle``: the focused crawl has run dry. Portals whose report column it did not find are
@@ -248,12 +248,12 @@ class PortalSpider(scrapy.Spider):
         raise DontCloseSpider
 
     def sitemap_meta(self, portal) -> dict:
-        return self.request(portal.start_urls[0], portal, "sweep", self.max_depth, phase=sweep.SECOND_PHASE).meta
+        return self.request(portal.start_urls[0], portal, RequestKind.SWEEP, self.max_depth, phase=SECOND_PHASE).meta
 
     def parse_sitemap(self, response):
         """robots.txt (its ``Sitemap:`` lines) or a sitemap: more sitemaps, and the URLs that name the report
         column, fetched in the second phase (a report is kept, a list page swept)."""
-        portal = self.portals[response.meta["portal"]]
+        portal = self.portals[response.meta[PORTAL]]
         self.count_phase(response)
         if response.url.endswith("/robots.txt"):
             urls, kind = sweep.robots_sitemaps(response), "sitemapindex"
@@ -264,29 +264,30 @@ class PortalSpider(scrapy.Spider):
                 continue
             if kind == "sitemapindex" and self.sweep.sitemap_allowed(portal.id):
                 yield scrapy.Request(url, callback=self.parse_sitemap, meta=self.sitemap_meta(portal),
-                                     priority=PRIORITY["sweep"])
+                                     priority=RequestKind.SWEEP.priority)
             elif kind == "urlset" and sweep.names_report_column(url):
-                yield self.request(url, portal, "sweep", self.max_depth, "", response.url, phase=sweep.SECOND_PHASE)
+                yield self.request(url, portal, RequestKind.SWEEP, self.max_depth, "", response.url,
+                                   phase=SECOND_PHASE)
 
     def pages_of_list(self, response, portal, links):
         """The other pages of the list on ``response``: script pagers first, then pager links."""
         meta = response.meta
-        kind, phase = ("sweep", meta["phase"]) if meta.get("phase") else ("next_page", 1)
+        kind, phase = (RequestKind.SWEEP, meta[PHASE]) if meta.get(PHASE) else (RequestKind.NEXT_PAGE, 1)
         urls = script_pages(response.url, response.text)
         urls += [link.url for link in links if is_pager_link(link.text)]
         for url in dict.fromkeys(urls):
             if not same_page(url, response.url):
-                yield self.request(url, portal, kind, meta["nav_depth"], "", response.url, meta["score"],
+                yield self.request(url, portal, kind, meta[NAV_DEPTH], "", response.url, meta[SCORE],
                                    browser=meta.get("playwright") or None,  # a rendered list's pages need it too
                                    phase=phase)
         for api_call in cms.list_api_requests(response):  # list pages a CMS script fetches (POST, no browser)
-            base = self.request(api_call.url, portal, kind, meta["nav_depth"], "", response.url, meta["score"],
+            base = self.request(api_call.url, portal, kind, meta[NAV_DEPTH], "", response.url, meta[SCORE],
                                 browser=False, phase=phase)
             yield api_call.replace(callback=self.parse_list_api, meta=base.meta, priority=base.priority)
 
     def parse_list_api(self, response):
         """A CMS list API's reply (Hanweb dataproxy.jsp XML, Fujian /fjdzapp/search JSON): its reports."""
-        portal = self.portals[response.meta["portal"]]
+        portal = self.portals[response.meta[PORTAL]]
         self.count_phase(response)
         links = [link for link in cms.api_links(response) if self.in_scope(link.url, portal)]
         reports = [link for link in links if looks_like_report_link(link.text, link.url)]
@@ -295,17 +296,14 @@ class PortalSpider(scrapy.Spider):
         yield from self.report_requests(response, portal, reports)
 
     def report_requests(self, response, portal, reports):
-        """Requests for the report links found on ``response`` (in a nightly crawl, those not due for a check)."""
+        """Requests for the report links found on ``response``."""
         for link in reports:
-            if self.nightly and link.url in self.not_due:
-                self.session.report_seen(link.url)
-                continue
-            yield self.request(link.url, portal, "report", response.meta["nav_depth"], link.text, response.url,
-                               phase=response.meta.get("phase", 1))
+            yield self.request(link.url, portal, RequestKind.REPORT, response.meta[NAV_DEPTH], link.text,
+                               response.url, phase=response.meta.get(PHASE, 1))
 
     def needs_rendering(self, response, title, links):
         """A report-column page whose list a script writes (no report links, no pager): render it, once."""
-        score = max(response.meta["score"], report_score(title, response.url))
+        score = max(response.meta[SCORE], report_score(title, response.url))
         if response.url in self.rendered or not listing_needs_browser(response, links, score):
             return False
         self.rendered.add(response.url)
@@ -318,16 +316,11 @@ class PortalSpider(scrapy.Spider):
         self.crawler.stats.inc_value("govarchive/links_outside_portal")
         return False
 
-    def candidate(self, response, portal, body=None):
-        warc = response.meta.get("warc") or {}
+    def candidate(self, response, portal, html: str = "", encoding: str | None = None):
         return ReportCandidate(
-            url=response.url, portal=portal.id, region=portal.region,
-            body=response.body if body is None else body,
-            content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
-            fetched_at=warc.get("date") or utcnow(), crawl_id=self.session.crawl_id,
-            warc_file=warc.get("file"), warc_offset=warc.get("offset"), warc_length=warc.get("length"),
-            found_on=response.meta.get("found_on", ""), link_text=response.meta.get("link_text", ""),
-            phase=response.meta.get("phase", 1),
+            url=response.url, portal=portal.id, portal_name=portal.name, region=portal.region, html=html,
+            encoding=encoding, warc=response.meta.get(WARC), found_on=response.meta.get(FOUND_ON, ""),
+            link_text=response.meta.get(LINK_TEXT, ""), phase=response.meta.get(PHASE, 1),
         )
 
 
@@ -349,12 +342,9 @@ def is_file(response) -> bool:
 
 def attachment_of(response) -> dict:
     """An attachment dict (see ReportCandidate.attachments) for a fetched file."""
-    warc = response.meta.get("warc") or {}
     return {
         "url": response.url, "filename": filename_of(response), "body": response.body,
-        "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
-        "fetched_at": warc.get("date") or utcnow(), "warc_file": warc.get("file"),
-        "warc_offset": warc.get("offset"), "warc_length": warc.get("length"),
+        "content_type": response.headers.get("Content-Type", b"").decode("latin-1"), "warc": response.meta.get(WARC),
     }
 
 
@@ -368,11 +358,9 @@ def filename_of(response) -> str:
     return unquote(name)
 
 
-def decoded(response):
-    """``response`` read in the encoding pipelines/decode.py settles on, so that link texts and titles come
+def read_in(response, encoding: str):
+    """``response`` read in the encoding pipelines/decode.py settled on, so that link texts and titles come
     out right on GBK/GB18030 pages whose header names the wrong charset (or none); unchanged otherwise."""
-    content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-    encoding = decode_html(response.body, content_type)[1]
     try:
         same = codecs.lookup(encoding).name == codecs.lookup(response.encoding).name
     except LookupError:
@@ -387,13 +375,6 @@ def page_title(response) -> str:
         if value:
             return value
     return ""
-
-
-def not_due(db, settings) -> set[str]:
-    """URLs of the reports held that a nightly run need not check again yet (spiders/recheck.py)."""
-    now = dt.datetime.now(dt.timezone.utc)
-    new_days, max_days = settings.getfloat("RECHECK_NEW_DAYS"), settings.getfloat("RECHECK_MAX_DAYS")
-    return {row["url"] for row in held_reports(db) if not recheck.is_due(row, now, new_days, max_days)}
 
 
 def _portals_from_arguments(registry, url, only):

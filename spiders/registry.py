@@ -38,7 +38,7 @@ class RegistrySpider(scrapy.Spider):
     custom_settings = {
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-            "crawler.middlewares.SharedRobotsTxtMiddleware": 100,
+            "crawler.fetch.robots.SharedRobotsTxtMiddleware": 100,
         },
         "DOWNLOAD_HANDLERS": {},
         "ITEM_PIPELINES": {},

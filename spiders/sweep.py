@@ -21,7 +21,6 @@ from scrapy.utils.sitemap import Sitemap
 
 from spiders.links import STRONG_SCORE, report_score
 
-SECOND_PHASE = 2
 MAX_SITEMAPS = 20  # sitemap files read per portal (an index may list hundreds of monthly files)
 SITEMAP_LINE = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.I | re.M)
 

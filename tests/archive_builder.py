@@ -91,7 +91,7 @@ def _exchange(writer, served_dir: Path, url: str, body: bytes, fetched_at: str, 
 def _capture(db, data_dir: Path, crawl_id, portal, url, loc, body, status=200, mime="text/html"):
     record_capture(db, crawl_id=crawl_id, portal=portal, url=url, method="GET", request_type="report",
                    status=status, mime=mime, bytes=len(body), payload_digest=loc.payload_digest,
-                   fetched_at=loc.date, warc_file=Path(loc.path).relative_to(data_dir).as_posix(),
+                   fetched_at=loc.date, warc_file=Path(loc.file).relative_to(data_dir).as_posix(),
                    warc_offset=loc.offset, warc_length=loc.length, warc_type="response", browser=0)
 
 
@@ -122,7 +122,7 @@ def build_test_archive(tmp_path) -> Path:
             "agency": meta["agency"], "report_year": meta["report_year"], "publish_date": meta.get("publish_date"),
             "source": meta.get("source"), "text": text, "text_sha1": hashlib.sha1(text.encode()).hexdigest(),
             "chars": len(text), "text_status": "ok", "fetched_at": loc.date, "crawl_id": crawl_id,
-            "warc_file": Path(loc.path).relative_to(data_dir).as_posix(), "warc_offset": loc.offset,
+            "warc_file": Path(loc.file).relative_to(data_dir).as_posix(), "warc_offset": loc.offset,
             "warc_length": loc.length, "extractor": "test-builder 1", "found_on": f"http://{host}/zfxxgk/zfxxgknb/",
             "link_text": meta["title"],
         })

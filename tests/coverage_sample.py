@@ -95,7 +95,7 @@ def store_reports(data_dir, reports, fetched_at: str = "2024-02-01T08:00:00Z") -
                 status=200, protocol="HTTP/1.1", response_headers=[("Content-Type", "text/html; charset=utf-8"),
                                                                    ("Content-Length", str(len(body)))],
                 body=body, ip_address="127.0.0.1", fetched_at=fetched_at)
-            warc = {"warc_file": Path(loc.path).relative_to(data_dir).as_posix(), "warc_offset": loc.offset,
+            warc = {"warc_file": Path(loc.file).relative_to(data_dir).as_posix(), "warc_offset": loc.offset,
                     "warc_length": loc.length}
             record_capture(db, crawl_id=crawl_id, portal=portal, url=url, method="GET", request_type="report",
                            status=200, mime="text/html", bytes=len(body), payload_digest=loc.payload_digest,
@@ -124,7 +124,7 @@ def chromium_page(width: int = 1280, height: int = 900):
     """A page of Debian's headless Chromium (started as the crawler starts it), and the URLs it requested."""
     from playwright.sync_api import sync_playwright
 
-    from crawler.chromium import CHROMIUM_ARGS, find_chromium
+    from crawler.fetch.chromium import CHROMIUM_ARGS, find_chromium
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS)

@@ -42,8 +42,7 @@ def stub_report_with(name: str, body: bytes) -> ReportCandidate:
     """A report page that is only a title and two 附件 links: the bomb, then a good DOCX of the report."""
     page = "<html><head><title>示例县2021年政府信息公开工作年度报告</title></head><body>详见附件。</body></html>"
     files = [(name, body), ("000.docx", samples.docx_000())]
-    return ReportCandidate(url="http://example.gov.cn/ndbg/1.html", portal="p", body=page.encode(),
-                           content_type="text/html; charset=utf-8",
+    return ReportCandidate(url="http://example.gov.cn/ndbg/1.html", portal="p", html=page, encoding="utf-8",
                            attachments=[{"url": f"http://example.gov.cn/ndbg/{n}", "filename": n, "content_type": "",
                                          "body": b} for n, b in files])
 
@@ -118,7 +117,7 @@ def test_a_page_that_runs_out_of_memory_is_dropped_and_counted():
         huge = b"<html><body>" + b"<p>a</p>" * (40 * MB // 8) + b"</body></html>"  # 5 million elements for lxml
         with pytest.raises(DropItem, match="too large: the extraction ran out of memory"):
             asyncio.run(pipeline.process_item(ReportCandidate(url="http://example.gov.cn/huge.html", portal="p",
-                                                              body=huge, content_type="text/html")))
+                                                              html=huge.decode("utf-8"), encoding="utf-8")))
         item = extract_in(pipeline, "000.docx", samples.docx_000())
     finally:
         pipeline.close_spider()

@@ -29,8 +29,8 @@ from scrapy.http import HtmlResponse
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.warc import RENDERED_DOM_PREFIX, read_record
-from crawler.antibot import challenge_reason
-from crawler.chromium import find_chromium
+from crawler.fetch.challenges import challenge_reason
+from crawler.fetch.chromium import find_chromium
 from spiders.links import listing_needs_browser
 from tests.conftest import ROOT, TEST_SETTINGS, assert_verified, govarchive
 
@@ -282,7 +282,7 @@ def test_registry_browser_flag_routes_listing_pages_not_reports():
     from spiders.portal import PortalSpider
 
     portal = portal_from_dict({"id": "p", "name": "P", "start_urls": ["http://a.gov.cn/"], "browser": True})
-    spider = PortalSpider(portals=[portal])
+    spider = PortalSpider()
     for request_type in ("seed", "navigation", "next_page", "explore"):
         request = spider.request("http://a.gov.cn/xxgk/", portal, request_type, 0)
         assert request.meta["playwright"] and request.meta["playwright_context"] == "a.gov.cn"
@@ -290,7 +290,7 @@ def test_registry_browser_flag_routes_listing_pages_not_reports():
                               ("navigation", "http://a.gov.cn/nb.pdf")):
         assert not spider.request(url, portal, request_type, 0).meta.get("playwright")
     plain = portal_from_dict({"id": "q", "name": "Q", "start_urls": ["http://b.gov.cn/"]})
-    assert not PortalSpider(portals=[plain]).request("http://b.gov.cn/", plain, "seed", 0).meta.get("playwright")
+    assert not PortalSpider().request("http://b.gov.cn/", plain, "seed", 0).meta.get("playwright")
 
 
 # One browser context per host, PLAYWRIGHT_MAX_CONTEXTS of them: a page for a new host waits for a free
@@ -303,8 +303,8 @@ from scrapy import Request, Spider
 from scrapy.utils.test import get_crawler
 from twisted.internet import reactor
 from twisted.internet.defer import Deferred
-from crawler.browser import BrowserDownloadHandler
-from crawler.chromium import CHROMIUM_ARGS, find_chromium
+from crawler.fetch.browser.handler import BrowserDownloadHandler
+from crawler.fetch.chromium import CHROMIUM_ARGS, find_chromium
 
 async def scenario():
     options = {"executable_path": find_chromium(), "args": CHROMIUM_ARGS}
@@ -386,8 +386,8 @@ def test_a_slow_page_is_a_timeout_not_a_failed_challenge():
     """A page slower than BROWSER_CHALLENGE_TIMEOUT with no challenge seen: retried, its host not blamed."""
     from playwright.async_api import async_playwright
 
-    from crawler.browser import BrowserTimeout, PageTracker
-    from crawler.chromium import CHROMIUM_ARGS
+    from crawler.fetch.browser.page import BrowserTimeout, PageTracker
+    from crawler.fetch.chromium import CHROMIUM_ARGS
 
     async def visit(port):
         async with async_playwright() as playwright:

@@ -84,7 +84,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 SPIDER = textwrap.dedent('''
-    import json, os, sys
+    import dataclasses, json, os, sys
     import scrapy
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
@@ -104,7 +104,7 @@ SPIDER = textwrap.dedent('''
         def parse(self, response):
             with open(out, "a", encoding="utf-8") as fh:
                 fh.write(json.dumps({"url": response.url, "status": response.status,
-                                     "warc": response.meta.get("warc")}) + "\\n")
+                                     "warc": dataclasses.asdict(response.meta["warc"])}) + "\\n")
             if not getattr(self, "asked_private", False):
                 # Asked once robots.txt is parsed (requests racing robots.txt are not checked, see report).
                 self.asked_private = True

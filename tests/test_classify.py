@@ -116,22 +116,13 @@ def test_looks_like_report_link():
 
 
 def _item(title, text, link_text="", portal="kaifu", publish_date=None, publisher=None):
-    return ReportCandidate(url="http://example.gov.cn/t.html", portal=portal, body=b"", link_text=link_text,
-                           extracted={"title": title, "text": text, "publish_date": publish_date,
-                                      "publisher": publisher})
+    return ReportCandidate(url="http://example.gov.cn/t.html", portal=portal, portal_name="长沙市开福区人民政府",
+                           link_text=link_text, extracted={"title": title, "text": text, "publish_date": publish_date,
+                                                           "publisher": publisher})
 
 
 def test_classify_pipeline_keeps_reports_and_fills_year_and_agency():
-    class Portal:
-        name = "长沙市开福区人民政府"
-
-    class Spider:
-        portals = {"kaifu": Portal()}
-
-    class Crawler:
-        spider = Spider()
-
-    pipeline = ClassifyPipeline.from_crawler(Crawler())
+    pipeline = ClassifyPipeline()
     item = pipeline.process_item(_item("长沙市开福区2016年政府信息公开年度报告", REPORT_TEXT, publish_date="2017-03-10"))
     assert item.extracted["report_year"] == 2016 and item.extracted["agency"] == "长沙市开福区"
     assert item.extracted["is_report"] is True

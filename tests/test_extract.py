@@ -14,7 +14,7 @@ import pytest
 
 from pipelines.clean import clean_text, is_chrome_line
 from pipelines.decode import decode_html
-from pipelines.extract import KEYS, extract_page
+from pipelines.page import KEYS, extract_page, read_report
 from pipelines.metadata import page_metadata
 from tests.textcompare import assert_same_text, row_cells, text_diff
 
@@ -118,7 +118,7 @@ EXPECTED = {
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_fixture_page_lines_and_metadata(name):
     want = EXPECTED[name]
-    got = extract_page(page(name), f"http://example.gov.cn/{name}")
+    got = read_report(page(name), f"http://example.gov.cn/{name}")
     assert got["text"].splitlines() == want["lines"]
     for key, value in want["meta"].items():
         assert got[key] == value, key
@@ -130,7 +130,7 @@ def test_fixture_page_lines_and_metadata(name):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_no_chrome_phrase_survives(name):
-    text = extract_page(page(name), "http://example.gov.cn/")["text"]
+    text = read_report(page(name), "http://example.gov.cn/")["text"]
     for phrase in CHROME_PHRASES:
         assert phrase not in text, phrase
     for line in text.splitlines():
@@ -150,7 +150,7 @@ def test_wrong_header_charset_falls_back_to_meta():
         body.decode("utf-8")
     text, encoding = decode_html(body, "text/html; charset=utf-8")
     assert encoding == "gb18030" and "\ufffd" not in text
-    got = extract_page(body, "http://example.gov.cn/", "text/html; charset=utf-8")
+    got = read_report(body, "http://example.gov.cn/", "text/html; charset=utf-8")
     assert got["title"] == "南岭镇人民政府2022年度政府信息公开工作年度报告"
     assert got["text"].splitlines() == [
         "现公布南岭镇人民政府2022年度政府信息公开工作年度报告。",
@@ -180,7 +180,7 @@ def test_decode_order(body, content_type, encoding):
 
 @pytest.mark.parametrize("name, reason", [("decoy_budget.html", "预算"), ("decoy_notice.html", "通知")])
 def test_decoys_are_not_reports(name, reason):
-    got = extract_page(page(name), "http://example.gov.cn/")
+    got = read_report(page(name), "http://example.gov.cn/")
     assert got["is_report"] is False and reason in got["reason"]
     assert got["report_year"] is None and got["agency"] is None
 
@@ -198,8 +198,8 @@ def test_extract_pipeline_in_a_process_pool():
     pipeline = ExtractPipeline(processes=1)
     pipeline.open_spider()
     try:
-        item = ReportCandidate(url="http://example.gov.cn/a.html", portal="p", body=page("trs_report.html"),
-                               content_type="text/html", extracted={"kept": 1})
+        item = ReportCandidate(url="http://example.gov.cn/a.html", portal="p", html=page("trs_report.html").decode(),
+                               encoding="utf-8", extracted={"kept": 1})
         item = asyncio.run(pipeline.process_item(item))
     finally:
         pipeline.close_spider()
@@ -227,8 +227,8 @@ def sleep_deaf(body: bytes, url: str, content_type: str) -> dict:
 def report_candidate():
     from crawler.items import ReportCandidate
 
-    return ReportCandidate(url="http://example.gov.cn/a.html", portal="p", body=page("trs_report.html"),
-                           content_type="text/html", extracted={})
+    return ReportCandidate(url="http://example.gov.cn/a.html", portal="p", html=page("trs_report.html").decode(),
+                           encoding="utf-8", extracted={})
 
 
 def run_in_pipeline(pipeline, scenario):
@@ -399,9 +399,9 @@ def test_sample_portal_reports_match_gold(sample_portals):
         body, content_type = _fetch(url)
         if not content_type.startswith("text/html"):
             continue  # attachments (DOC/PDF) are pipelines/attachments.py's job
-        extract_page(body, url, content_type)  # warm
+        read_report(body, url, content_type)  # warm
         start = time.perf_counter()
-        got = extract_page(body, url, content_type)
+        got = read_report(body, url, content_type)
         timings.append((time.perf_counter() - start) * 1000)
         gold = (CORPUS / f"{cid}.gold.txt").read_text(encoding="utf-8")
         meta = json.loads((CORPUS / f"{cid}.meta.json").read_text(encoding="utf-8"))
@@ -424,19 +424,19 @@ def test_sample_portal_decoys_are_not_reports(sample_portals):
     assert urls
     for url in urls:
         body, content_type = _fetch(url)
-        got = extract_page(body, url, content_type)
+        got = read_report(body, url, content_type)
         assert got["is_report"] is False, f"{url}: {got['title']!r} taken for a report ({got['reason']})"
 
 
 @pytest.mark.parametrize("body", [b"", b"   ", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", b"PK\x03\x04\x14\x00\x06\x00",
                                   b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", b"<!-- nothing -->"])
 def test_empty_or_binary_bodies_give_no_text(body):
-    got = extract_page(body, "http://example.gov.cn/x")
+    got = read_report(body, "http://example.gov.cn/x")
     assert got["text"] == "" and got["chars"] == 0 and got["is_report"] is False and got["title"] is None
 
 
 def test_deeply_nested_unclosed_tags():
     html = "<html><head><title>某区2019年政府信息公开工作年度报告</title></head><body>" + "<font>" * 1500
     html += "<p>本报告根据《中华人民共和国政府信息公开条例》编制，深层嵌套也要读得出来。</p></body></html>"
-    got = extract_page(html.encode("utf-8"), "http://example.gov.cn/x")
+    got = read_report(html.encode("utf-8"), "http://example.gov.cn/x")
     assert got["text"] == "本报告根据《中华人民共和国政府信息公开条例》编制，深层嵌套也要读得出来。"

@@ -188,7 +188,7 @@ def test_url_trap_limit_counts_pages_of_one_pattern_but_not_list_api_posts():
     from scrapy.statscollectors import MemoryStatsCollector
     from scrapy.utils.test import get_crawler
 
-    from crawler.middlewares import UrlTrapMiddleware
+    from crawler.fetch.traps import UrlTrapMiddleware
 
     traps = UrlTrapMiddleware(MemoryStatsCollector(get_crawler()), max_per_pattern=3)
     meta = {"portal": "p", "request_type": "next_page"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.extract import extract_page
+from pipelines.page import read_report
 from pipelines.figures import parse_report
 from pipelines.figures.grids import html_rows
 from pipelines.figures.template import T3_COLUMNS, T4_GROUPS, T4_RESULTS, template_figures
@@ -51,7 +51,7 @@ def test_report_served_as_a_file_instead_of_a_page(sample):
 
 def test_clean_text_of_the_page(sample):
     """The text the crawl stores (merged cells left out, trailing blanks dropped) gives the same figures."""
-    text = extract_page(fs.html_page(sample), "http://www.example.gov.cn/a.html", "text/html")["text"]
+    text = read_report(fs.html_page(sample), "http://www.example.gov.cn/a.html", "text/html")["text"]
     result = parse_report(None, "", [], text, sample.year)
     assert figures(result) == sample.expected()
     assert result["sources"] == {2: "text", 3: "text", 4: "text"}

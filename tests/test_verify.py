@@ -37,11 +37,12 @@ def test_a_crawled_archive_verifies(archive):
     summary = assert_verified(archive)
     assert "no problems" in summary
     code, result = verify(archive)
-    assert code == 0 and result["ok"] and result["records"] > 100 and result["digests_checked"] > 100
+    assert code == 0 and result["ok"] and result["records"] == result["digests_checked"] > 50
     assert result["rows"]["reports"] > 0 and result["rows"]["captures"] > result["rows"]["reports"]
 
 
 def test_a_flipped_byte_is_found(archive):
+    records = verify(archive)[1]["records"]
     report = a_report(archive)
     path = archive / report["warc_file"]
     data = bytearray(path.read_bytes())
@@ -53,7 +54,7 @@ def test_a_flipped_byte_is_found(archive):
     assert any(p["where"] == where and p["kind"] in ("warc", "digest") for p in result["problems"])
     # the records after the damaged one are still read and checked
     assert any(p["kind"] == "row" and p["where"] == f"reports {report['id']}" for p in result["problems"])
-    assert result["records"] > 100
+    assert result["records"] == records - 1
 
 
 def test_a_row_pointing_at_the_wrong_offset_is_found(archive):
@@ -90,7 +91,7 @@ def test_a_payload_that_contradicts_its_content_type_is_found(archive):
         location = writer.write_exchange(url=url, method="GET", request_headers=[], request_body=b"", status=200,
                                          protocol="HTTP/1.1", response_headers=[("Content-Type", "application/pdf")],
                                          body=VIEWER)
-    assert read_record(location.path, location.offset).rec_type == "response"
+    assert read_record(location.file, location.offset).rec_type == "response"
     code, result = verify(archive)
     assert code == 1
     (problem,) = result["problems"]

@@ -77,12 +77,12 @@ def test_exchange_record_agrees_with_the_stored_body(warc_dir):
             ("Content-Type", "text/html"), ("Content-Encoding", "gzip"), ("Transfer-Encoding", "chunked"),
             ("Content-Length", "9999"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2"),
             ("Content-Disposition", gbk_filename)])
-        assert loc.path.endswith(".warc.gz") and os.path.exists(loc.path + ".open")
-        assert read_record(loc.path, loc.offset, loc.length).rec_type == "response"  # readable while open
-    assert not list(warc_dir.glob("*.open")) and os.path.exists(loc.path)
-    warcio_check(loc.path)
+        assert loc.file.endswith(".warc.gz") and os.path.exists(loc.file + ".open")
+        assert read_record(loc.file, loc.offset, loc.length).rec_type == "response"  # readable while open
+    assert not list(warc_dir.glob("*.open")) and os.path.exists(loc.file)
+    warcio_check(loc.file)
 
-    raw = read_http_payload(loc.path, loc.offset, loc.length)
+    raw = read_http_payload(loc.file, loc.offset, loc.length)
     head, _, body = raw.partition(b"\r\n\r\n")
     assert body == sent  # still gzip, as sent
     lines = head.split(b"\r\n")
@@ -93,7 +93,7 @@ def test_exchange_record_agrees_with_the_stored_body(warc_dir):
     assert lines.count(b"Set-Cookie: a=1") == 1 and lines.count(b"Set-Cookie: b=2") == 1
     assert 'Content-Disposition: attachment; filename="年报.pdf"'.encode("gbk") in lines  # bytes kept
 
-    response, request = [r for r in records(loc.path) if r["type"] != "warcinfo"]
+    response, request = [r for r in records(loc.file) if r["type"] != "warcinfo"]
     assert response["type"] == "response" and request["type"] == "request"
     assert response["uri"] == request["uri"] == PAGE  # fragment dropped
     assert request["concurrent"] == response["id"] == loc.record_id and response["concurrent"] == request["id"]
@@ -105,9 +105,9 @@ def test_exchange_record_agrees_with_the_stored_body(warc_dir):
     assert request["http"].statusline == "/zfxxgk/ndbg/t20240115_1.html HTTP/1.1"
     assert request["http"].headers[0] == ("Host", "www.example.gov.cn")
 
-    record = read_record(loc.path, loc.offset)  # length found from the gzip member
+    record = read_record(loc.file, loc.offset)  # length found from the gzip member
     assert record.content_stream().read() == html
-    with open(loc.path, "rb") as fh:  # offset/length delimit exactly one gzip member
+    with open(loc.file, "rb") as fh:  # offset/length delimit exactly one gzip member
         fh.seek(loc.offset)
         member = fh.read(loc.length)
     decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
@@ -120,17 +120,17 @@ def test_status_line_host_and_post_body(warc_dir):
         a = exchange(writer, url="http://127.0.0.1:8081/x", status=521, protocol="HTTP/1.0", body=b"")
         b = exchange(writer, url="https://[::1]/api?a=1", method="POST", request_body=b"page=2",
                      status=412, protocol="h2", body=b"x")
-    recs = records(a.path)
+    recs = records(a.file)
     req_a = next(r for r in recs if r["type"] == "request" and r["concurrent"] == a.record_id)
     assert req_a["http"].get_header("Host") == "127.0.0.1:8081"
-    assert read_http_payload(a.path, a.offset).startswith(b"HTTP/1.0 521 Unknown\r\n")
+    assert read_http_payload(a.file, a.offset).startswith(b"HTTP/1.0 521 Unknown\r\n")
     resp_b = next(r for r in recs if r["id"] == b.record_id)
     req_b = next(r for r in recs if r["type"] == "request" and r["concurrent"] == b.record_id)
-    assert read_http_payload(b.path, b.offset).startswith(b"HTTP/1.1 412 Precondition Failed\r\n")
+    assert read_http_payload(b.file, b.offset).startswith(b"HTTP/1.1 412 Precondition Failed\r\n")
     assert resp_b["rec_headers"].get_header("WARC-Protocol") == "h2"
     assert req_b["http"].get_header("Host") == "[::1]"
     assert req_b["http"].get_header("Content-Length") == "6" and req_b["body"] == b"page=2"
-    warcio_check(a.path)
+    warcio_check(a.file)
 
 
 def test_rotation_keeps_pairs_together_and_every_file_opens_with_warcinfo(warc_dir):
@@ -150,7 +150,7 @@ def test_rotation_keeps_pairs_together_and_every_file_opens_with_warcinfo(warc_d
             assert request["concurrent"] == response["id"] and request["uri"] == response["uri"]
         assert os.path.getsize(path) < 3000 + 2 * 1600  # rotated as soon as it passed max_size
     for loc, body in zip(locations, bodies):
-        record = read_record(loc.path, loc.offset, loc.length)
+        record = read_record(loc.file, loc.offset, loc.length)
         assert record.rec_headers.get_header("WARC-Record-ID") == loc.record_id
         assert record.raw_stream.read() == body
 
@@ -166,10 +166,10 @@ def test_revisit_and_rendered_records(warc_dir):
             response_headers=[("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")],
             payload_digest=first.payload_digest, refers_to_uri=PAGE, refers_to_date=first.date,
             refers_to=first.record_id, payload_length=len(body), fetched_at="2024-02-01T00:00:00Z")
-    assert first.path == dom.path == again.path
-    warcio_check(first.path)
+    assert first.file == dom.file == again.file
+    warcio_check(first.file)
 
-    revisit = read_record(again.path, again.offset, again.length)
+    revisit = read_record(again.file, again.offset, again.length)
     headers = revisit.rec_headers
     assert revisit.rec_type == "revisit"
     assert headers.get_header("WARC-Profile") == REVISIT_PROFILE
@@ -183,7 +183,7 @@ def test_revisit_and_rendered_records(warc_dir):
     assert revisit.http_headers.get_header("Transfer-Encoding") is None
     assert revisit.raw_stream.read() == b""  # headers only
 
-    rendered = read_record(dom.path, dom.offset, dom.length)
+    rendered = read_record(dom.file, dom.offset, dom.length)
     assert rendered.rec_type == "resource"
     assert rendered.rec_headers.get_header("WARC-Target-URI") == RENDERED_DOM_PREFIX + PAGE
     assert rendered.rec_headers.get_header("WARC-Concurrent-To") == first.record_id
@@ -215,7 +215,7 @@ def test_recovery_truncates_to_the_last_complete_record(warc_dir, tmp_path):
     copy, cut_dir = _killed_copy(warc_dir, tmp_path, "cut-response")
     os.truncate(copy, locs[2].offset + locs[2].length // 2)
     (recovered,) = WarcWriter(cut_dir, prefix="t", max_size=10**9, warcinfo={}).recovered
-    assert Path(recovered).name == Path(locs[0].path).name and not list(cut_dir.glob("*.open"))
+    assert Path(recovered).name == Path(locs[0].file).name and not list(cut_dir.glob("*.open"))
     warcio_check(recovered)
     recs = records(recovered)
     assert [r["type"] for r in recs] == ["warcinfo"] + ["response", "request"] * 2
@@ -246,5 +246,5 @@ def test_recovery_truncates_to_the_last_complete_record(warc_dir, tmp_path):
     assert recover_open_files(warc_dir) == []
     exchange(writer, url=PAGE + "?n=3")
     writer.close()
-    warcio_check(locs[0].path)
-    assert len(records(locs[0].path)) == 9
+    warcio_check(locs[0].file)
+    assert len(records(locs[0].file)) == 9

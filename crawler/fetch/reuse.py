@@ -10,7 +10,8 @@
   capture row is written only after its WARC record is on disk.
 
 Placed between HttpCompressionMiddleware (590) and the capture middleware (950): the archived body is still
-Content-Encoded as served, and decoded on its way to the spider like a fresh one.
+Content-Encoded as served, and decoded on its way to the spider like a fresh one. The archive is read through
+archive/db.py and archive/warc.py.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from scrapy.responsetypes import responsetypes
 
 from archive.db import latest_capture
 from archive.session import ArchiveSession
-from archive.warc import read_record
+from archive.warc import WarcLocation, read_record
+from crawler.requests import DONT_REUSE_ARCHIVE, PRIOR_CAPTURE, WARC
+from crawler.session import archive_session
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +39,11 @@ class ArchiveReuseMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(ArchiveSession.of(crawler), crawler.stats)
+        return cls(archive_session(crawler), crawler.stats)
 
     def process_request(self, request):
-        request.meta.pop("prior_capture", None)  # a redirected request inherits its predecessor's meta
-        if request.method != "GET" or request.meta.get("dont_reuse_archive"):
+        request.meta.pop(PRIOR_CAPTURE, None)  # a redirected request inherits its predecessor's meta
+        if request.method != "GET" or request.meta.get(DONT_REUSE_ARCHIVE):
             return None
         fetched = self.session.resumable.get(request.url)
         if fetched:
@@ -50,7 +53,7 @@ class ArchiveReuseMiddleware:
                 return response
         prior = latest_capture(self.session.db, request.url)
         if prior:
-            request.meta["prior_capture"] = prior  # the capture middleware dedupes against it
+            request.meta[PRIOR_CAPTURE] = prior  # the capture middleware dedupes against it
             if prior["etag"]:
                 request.headers["If-None-Match"] = prior["etag"]
             if prior["last_modified"]:
@@ -58,16 +61,14 @@ class ArchiveReuseMiddleware:
         return None
 
     def process_response(self, request, response):
-        prior = request.meta.get("prior_capture")
+        prior = request.meta.get(PRIOR_CAPTURE)
         if response.status != 304 or not prior or ARCHIVED_FLAG in response.flags:
             return response
         archived = archived_response(self.session, request, prior)
         if archived is None:
             return response
         self.stats.inc_value("govarchive/reused/not_modified")
-        request.meta["warc"] = {"file": prior["warc_file"], "offset": prior["warc_offset"],
-                                "length": prior["warc_length"], "payload_digest": prior["payload_digest"],
-                                "record_id": None, "date": prior["fetched_at"]}
+        request.meta[WARC] = WarcLocation.of_capture(prior)
         return archived
 
 

@@ -1,20 +1,19 @@
 """AntiBotMiddleware: hosts that answer with a JavaScript challenge are fetched with the browser, or given up.
 
-Some portals sit behind 瑞数 (412, sometimes 202 or a tiny 200, with ``$_ts``, a ``<meta … r='m'>`` and a
-script that sets a cookie and reloads), 加速乐 (521 with ``__jsluid`` cookies) or a WAF that answers
-"访问异常/安全检查" with status 200. Only a browser that runs the script gets the content.
+Some portals sit behind 瑞数, 加速乐 or a WAF (crawler/fetch/challenges.py). Only a browser that runs the
+challenge script gets the content.
 
 * A challenge answer to a plain request is recognised (:func:`challenge_reason`); the WARC capture
   middleware has already archived it. The host is moved to the browser: the request is issued again
-  through Chromium (crawler/browser.py: one context per host, reused, so the computed cookie serves the
+  through Chromium (crawler/fetch/browser: one context per host, reused, so the computed cookie serves the
   host's later pages) and every later request to that host goes straight to the browser.
-* Files on such a host (attachments, links to PDF/DOC/XLS …, robots.txt: crawler.browser.is_file_request)
+* Files on such a host (attachments, links to PDF/DOC/XLS …, robots.txt: browser/routing.py: is_file_request)
   are fetched over plain HTTP with the cookies the host's browser context earned, so the WARC holds the
   file as served, not Chromium's PDF viewer or a download. The browser middleware hands those cookies over
-  in ``meta["browser_cookies"]`` after each page that got past the challenge; a file requested before any
+  in ``meta[BROWSER_COOKIES]`` after each page that got past the challenge; a file requested before any
   such page goes through the browser once (which earns the cookies) and is then fetched again over plain
   HTTP. A plain request whose cookies are refused (a challenge again) counts as a failed attempt.
-* A browser attempt that still ends on a challenge (crawler.browser.ChallengeNotPassed) is a failure of
+* A browser attempt that still ends on a challenge (browser/page.py: ChallengeNotPassed) is a failure of
   the host. A failed request is tried again while the host has fewer than ``ANTIBOT_MAX_FAILURES``
   (default 3) consecutive failures and the request itself fewer than that many attempts. At the limit the
   host is given up: one clear error in the log, ``govarchive/errors/antibot_blocked`` in the stats (it
@@ -28,62 +27,20 @@ decoded) and before MetaRefreshMiddleware (580) and RetryMiddleware (550).
 from __future__ import annotations
 
 import logging
-import re
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.browser import ChallengeNotPassed, browser_request, cookie_header, is_file_request, use_browser
-from crawler.registry import netloc_of
+from crawler.fetch.browser.page import ChallengeNotPassed
+from crawler.fetch.browser.routing import browser_request, cookie_header, is_file_request, use_browser
+from crawler.fetch.challenges import challenge_reason
+from crawler.registry import netloc_of, portals_of
+from crawler.requests import ANTIBOT_ATTEMPTS, ANTIBOT_COOKIES, BROWSER_COOKIES, PORTAL
 
 logger = logging.getLogger(__name__)
 
-CHALLENGE_STATUSES = frozenset({412, 521})
-CHALLENGE_MAX_BYTES = 32 * 1024  # a challenge page is small; a real page that mentions $_ts is not
-_SCRIPT = re.compile(rb"<script\b", re.I)
-_MARKERS = [
-    ("$_ts", re.compile(rb"\$_ts\b")),
-    ("meta r=m", re.compile(rb"<meta\b[^>]*\br\s*=\s*['\"]?m['\"]?[\s/>]", re.I)),
-    ("jsluid", re.compile(rb"__jsl(?:uid|_clearance)", re.I)),
-]
-# WAF block pages say so in a few words; a news title on a home page ("开展道路运输安全检查") is no challenge.
-_WAF_TEXT = re.compile(r"访问异常|安全检查|安全验证|人机验证|访问验证|请开启\s*JavaScript|请启用\s*JavaScript", re.I)
-_WAF_MAX_LINKS = 5
-_WAF_MAX_TEXT = 600  # characters of visible text
-_INVISIBLE = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>|&nbsp;|\s+", re.I | re.S)
-
-
-def challenge_reason(status: int, body: bytes | None) -> str | None:
-    """Why this answer is an anti-bot challenge rather than the page, or None.
-
-    412 and 521 are challenges whatever the body. A 200/202 is one when it is small, holds a script and
-    carries a challenge marker (``$_ts``, ``<meta … r='m'>``, ``__jsluid``, WAF text such as 访问异常/安全检查).
-    """
-    if status in CHALLENGE_STATUSES:
-        return f"HTTP {status}"
-    if status not in (200, 202) or not body or len(body) > CHALLENGE_MAX_BYTES or not _SCRIPT.search(body):
-        return None
-    for name, pattern in _MARKERS:
-        if pattern.search(body):
-            return f"HTTP {status} with {name}"
-    if _waf_page(body):
-        return f"HTTP {status} with WAF page"
-    return None
-
-
-def _waf_page(body: bytes) -> bool:
-    """A tiny page (few links, little text) whose text says the visit was stopped for a check."""
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        text = body.decode("gb18030", "ignore")
-    if not _WAF_TEXT.search(text) or len(re.findall(r"<a\b", text, re.I)) >= _WAF_MAX_LINKS:
-        return False
-    return len(_INVISIBLE.sub("", text)) < _WAF_MAX_TEXT
-
-
 class AntiBotMiddleware:
     def __init__(self, crawler):
-        self.crawler = crawler
+        self.portals = portals_of(crawler.settings)
         self.stats = crawler.stats
         self.max_failures = max(1, crawler.settings.getint("ANTIBOT_MAX_FAILURES", 3))
         self.challenged: dict[str, str] = {}  # host -> why it went to the browser
@@ -96,7 +53,7 @@ class AntiBotMiddleware:
         return cls(crawler)
 
     def _hosts_of(self, request):
-        portal = getattr(self.crawler.spider, "portals", {}).get(request.meta.get("portal"))
+        portal = self.portals.get(request.meta.get(PORTAL))
         return portal.hosts if portal is not None else None
 
     def process_request(self, request):
@@ -109,16 +66,16 @@ class AntiBotMiddleware:
             return None
         if is_file_request(request) and self.cookies.get(host):
             request.headers["Cookie"] = cookie_header(self.cookies[host], request.url)
-            request.meta["antibot_cookies"] = True
+            request.meta[ANTIBOT_COOKIES] = True
             request.meta["dont_merge_cookies"] = True  # Scrapy's cookie middleware would replace the header
             return None
         use_browser(request.meta, request.url, self._hosts_of(request))
-        request.meta["antibot_attempts"] = request.meta.get("antibot_attempts", 0) + 1
+        request.meta[ANTIBOT_ATTEMPTS] = request.meta.get(ANTIBOT_ATTEMPTS, 0) + 1
         return None
 
     def _keep_cookies(self, host: str, request) -> None:
-        """Remember the cookies a browser page of ``host`` earned (set by crawler/browser.py)."""
-        cookies = request.meta.pop("browser_cookies", None)
+        """Remember the cookies a browser page of ``host`` earned (set by fetch/browser/capture.py)."""
+        cookies = request.meta.pop(BROWSER_COOKIES, None)
         if cookies:
             self.cookies[host] = cookies
 
@@ -127,10 +84,10 @@ class AntiBotMiddleware:
         self._keep_cookies(host, request)
         reason = challenge_reason(response.status, response.body)
         if reason is None:
-            if (request.meta.get("playwright") or request.meta.get("antibot_cookies")) and host in self.challenged:
+            if (request.meta.get("playwright") or request.meta.get(ANTIBOT_COOKIES)) and host in self.challenged:
                 self.failures[host] = 0
             return response
-        if request.meta.get("playwright") or request.meta.pop("antibot_cookies", False):
+        if request.meta.get("playwright") or request.meta.pop(ANTIBOT_COOKIES, False):
             # the browser ended on a challenge page too, or the host refused its cookies over plain HTTP
             return self._failed(request, host, reason)
         self.stats.inc_value("govarchive/antibot/challenges")
@@ -148,7 +105,7 @@ class AntiBotMiddleware:
 
     def _again_in_browser(self, request):
         again = browser_request(request, self._hosts_of(request))
-        again.meta["antibot_attempts"] = again.meta.get("antibot_attempts", 0) + 1
+        again.meta[ANTIBOT_ATTEMPTS] = again.meta.get(ANTIBOT_ATTEMPTS, 0) + 1
         return again
 
     def _failed(self, request, host: str, why: str):
@@ -162,8 +119,8 @@ class AntiBotMiddleware:
                 logger.error("host %s: anti-bot challenge not passed %d times in a row (last: %s); giving up "
                              "on this host, its remaining pages are skipped", host, self.failures[host], why)
             raise IgnoreRequest(f"{request.url}: host {host} given up (anti-bot challenge not passed)")
-        if request.meta.get("antibot_attempts", 0) >= self.max_failures:
+        if request.meta.get(ANTIBOT_ATTEMPTS, 0) >= self.max_failures:
             raise IgnoreRequest(f"{request.url}: anti-bot challenge not passed after "
-                                f"{request.meta['antibot_attempts']} attempts")
+                                f"{request.meta[ANTIBOT_ATTEMPTS]} attempts")
         logger.info("%s: anti-bot challenge not passed (%s); trying again", request.url, why)
         return self._again_in_browser(request)
