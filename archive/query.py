@@ -1,7 +1,7 @@
 """Reading the archive: one report, statistics, exports, and the WARC indexes and packages for replay.
 
 Plain functions over a ``sqlite_utils.Database`` (and the data directory where WARC files are read);
-the ``govarchive show | stats | export | cdxj | wacz`` commands (crawler/cli_archive.py) only format
+the ``govarchive show | stats | export | cdxj | wacz`` commands (crawler/cli/archive.py) only format
 what these return.
 
     >>> from archive.db import open_db
@@ -33,7 +33,7 @@ import sqlite_utils
 from archive.warc import read_http_payload, read_record
 
 __all__ = [
-    "find_report", "find_capture", "report_meta", "raw_response", "coverage", "capture_stats", "recent_crawls",
+    "list_reports", "find_report", "find_capture", "report_meta", "raw_response", "coverage", "capture_stats", "recent_crawls",
     "stats", "export_reports", "warc_files", "write_cdxj", "write_pages", "create_wacz", "validate_wacz",
     "wacz_index_lines",
 ]
@@ -43,6 +43,21 @@ EXPORT_COLUMNS = ("id", "url", "portal", "region", "title", "agency", "report_ye
                   "index_no", "doc_no", "chars", "text_sha1", "text_status", "version", "is_latest", "fetched_at",
                   "last_seen_at", "crawl_id", "warc_file", "warc_offset", "warc_length", "extractor", "found_on",
                   "link_text")
+
+
+# -- reports --------------------------------------------------------------------------------------
+
+
+def list_reports(db: sqlite_utils.Database, portal: str | None = None, year: int | None = None) -> list[dict]:
+    """The latest version of every report (of a portal, on a year): ``id, portal, year, title, chars, agency,
+    url``, by portal, newest year first."""
+    where, params = ["is_latest = 1"], []
+    for column, value in (("portal", portal), ("report_year", year)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    return list(db.query(f"select id, portal, report_year as year, title, chars, agency, url from reports "
+                         f"where {' and '.join(where)} order by portal, report_year desc, id", params))
 
 
 # -- one report -----------------------------------------------------------------------------------

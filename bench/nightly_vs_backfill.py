@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from tests.conftest import LOOPBACK_SETTINGS
+from tests.portal_crawl import LOOPBACK_SETTINGS
 from tests.sampleportals import SamplePortals
 
 GOVARCHIVE = str(Path(sys.executable).with_name("govarchive"))

@@ -19,8 +19,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from tests.portal_crawl import backfill, crawl
-from tests.conftest import LOOPBACK_SETTINGS
+from tests.portal_crawl import LOOPBACK_SETTINGS, backfill, crawl
 from tests.sampleportals import SamplePortals, write_registry
 from tests.sampleportals.groups import GROUPS
 

@@ -1,6 +1,6 @@
 """Scrapy settings for govarchive: every component is wired here, each with one job.
 
-Values a user is likely to change are read from the environment by crawler/cli.py (``--data``) or can be
+Values a user is likely to change are set by the command line (crawler/cli: ``--data``, ``-s NAME=VALUE``) or can be
 given with ``scrapy crawl portal -s NAME=VALUE``.
 """
 

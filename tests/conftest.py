@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.portal_crawl import LOOPBACK_SETTINGS
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
-# Fast on loopback, same code paths: AutoThrottle stays on, it only starts from a shorter delay.
-LOOPBACK_SETTINGS = ["-s", "AUTOTHROTTLE_START_DELAY=0.05"]
 TEST_SETTINGS = [*LOOPBACK_SETTINGS, "-s", "LOG_LEVEL=DEBUG"]
 
 

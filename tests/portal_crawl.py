@@ -19,6 +19,8 @@ from pathlib import Path
 import sqlite_utils
 
 ROOT = Path(__file__).resolve().parent.parent
+# Fast on loopback, same code paths: AutoThrottle stays on, it only starts from a shorter delay.
+LOOPBACK_SETTINGS = ["-s", "AUTOTHROTTLE_START_DELAY=0.05"]
 
 _WRAPPER = """
 import resource, subprocess, sys

@@ -13,7 +13,8 @@ import random
 import pytest
 
 from archive import alerts
-from tests.conftest import LOOPBACK_SETTINGS, govarchive
+from tests.conftest import govarchive
+from tests.portal_crawl import LOOPBACK_SETTINGS
 from tests.coverage_sample import AS_OF, EXPECTED, build_coverage_archive, store_reports
 from tests.portal_crawl import crawl
 

@@ -11,7 +11,6 @@ from pipelines.attachments import ATTACHMENT_EXTENSIONS, attachment_kind, extrac
 from tests import attachment_samples as samples
 from tests.attachment_samples import R000, R002
 
-needs_antiword = pytest.mark.skipif(not shutil.which("antiword"), reason="apt-get install antiword catdoc")
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +58,6 @@ def test_spreadsheet_one_row_a_line(made, name):
     assert lines_of(result) == samples.stats_sheet_lines()
 
 
-@needs_antiword
 def test_doc_through_antiword_equals_gold(made):
     result = extract_attachment(made["002.doc"], "http://example.gov.cn/files/002.doc")
     assert result["kind"] == "doc" and result["text_status"] == "ok"
@@ -67,7 +65,6 @@ def test_doc_through_antiword_equals_gold(made):
     assert lines_of(result) == samples.expected_lines(R002, with_table=True)
 
 
-@pytest.mark.skipif(not shutil.which("catdoc"), reason="apt-get install catdoc")
 def test_doc_falls_back_to_catdoc(made, monkeypatch):
     real_which = shutil.which
     monkeypatch.setattr(attachments.shutil, "which", lambda tool: None if tool == "antiword" else real_which(tool))
@@ -79,7 +76,6 @@ def test_doc_falls_back_to_catdoc(made, monkeypatch):
     assert len(set(lines) & set(expected)) >= 0.8 * len(expected)
 
 
-@needs_antiword
 def test_wps_saved_as_word_is_read_as_doc(made):
     result = extract_attachment(made["002.doc"], "http://example.gov.cn/files/002.wps")
     assert result["kind"] == "doc" and result["text_status"] == "ok"

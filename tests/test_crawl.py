@@ -116,7 +116,8 @@ def test_second_crawl_adds_no_rows(crawled_archive, db):
 
 def test_crawl_summary_and_reports_listing(crawled_archive, sample_portals):
     data, result = crawled_archive
-    assert f"{len(sample_portals.expected_reports)} reports" in result.stdout or "reports (" in result.stdout
+    reports = len(sample_portals.expected_reports + sample_portals.extra_reports)
+    assert f"{reports} reports ({reports} new, 0 changed)" in result.stdout
     listing = govarchive("reports", "--data", data).stdout
     for expected in sample_portals.expected_reports:
         assert expected.title in listing

@@ -20,7 +20,6 @@ from tests.textcompare import assert_same_text, row_cells, text_diff
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
-HAVE_SAMPLE_PORTALS = (Path(__file__).resolve().parent / "sampleportals" / "__init__.py").exists()
 
 # Phrases of site chrome that must never reach the clean text of the fixture pages.
 CHROME_PHRASES = [
@@ -389,7 +388,6 @@ def _corpus_id(cid: str) -> str:
     return match
 
 
-@pytest.mark.skipif(not HAVE_SAMPLE_PORTALS, reason="tests/sampleportals not built yet")
 def test_sample_portal_reports_match_gold(sample_portals):
     failures, timings = [], []
     reports = _expected_reports(sample_portals)
@@ -418,7 +416,6 @@ def test_sample_portal_reports_match_gold(sample_portals):
           f"over {len(timings)} pages")
 
 
-@pytest.mark.skipif(not HAVE_SAMPLE_PORTALS, reason="tests/sampleportals not built yet")
 def test_sample_portal_decoys_are_not_reports(sample_portals):
     urls = list(sample_portals.decoy_urls)
     assert urls

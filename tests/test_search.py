@@ -262,7 +262,7 @@ def test_index_is_incremental_and_cheap_when_unchanged(archive, tmp_path):
 
 
 def test_cli_table_is_narrow_and_has_snippets(archive, ids):
-    from crawler.cli_archive import cell_width
+    from crawler.cli.output import cell_width
 
     result = run("search", "行政诉讼", "--data", archive)
     assert result.exit_code == 0, result.output

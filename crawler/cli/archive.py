@@ -1,4 +1,4 @@
-"""``govarchive search | show | stats | export | cdxj | wacz | index``: reading the archive.
+"""``govarchive reports | search | show | stats | verify | export | cdxj | wacz | index``: reading the archive.
 
 Each command is a thin layer over a library function (archive/search.py, archive/query.py) that
 formats its result; errors are short messages (exit 2 for a bad query or usage, 1 for anything else
@@ -7,98 +7,36 @@ that went wrong), never tracebacks.
 
 from __future__ import annotations
 
-import csv
-import json
 import sqlite3
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 import click
 
-from crawler.cli import cli, data_option
-
-# -- helpers --------------------------------------------------------------------------------------
-
-
-def _open(data_dir):
-    """The archive database of ``data_dir``; a clear error if there is none (never creates one)."""
-    from archive.db import DB_NAME, open_db
-
-    if not (Path(data_dir) / DB_NAME).exists():
-        raise click.ClickException(f"no archive in {data_dir}: {Path(data_dir) / DB_NAME} does not exist "
-                                   "(crawl first, or give --data DIR)")
-    try:
-        return open_db(data_dir)
-    except sqlite3.DatabaseError as exc:
-        raise click.ClickException(f"cannot open {Path(data_dir) / DB_NAME}: {exc}") from None
-
-
-def cell_width(text: str) -> int:
-    """Terminal columns of ``text``: CJK and other wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
-               for ch in text)
-
-
-def wrap_cells(text: str, width: int, max_lines: int | None = None) -> list[str]:
-    """``text`` cut into lines of at most ``width`` terminal columns (… marks a cut at ``max_lines``)."""
-    text = " ".join(str(text if text is not None else "").split())
-    lines, line, used = [], [], 0
-    for ch in text:
-        w = cell_width(ch)
-        if used + w > width:
-            lines.append("".join(line).rstrip())
-            line, used = [], 0
-            if ch == " ":
-                continue
-        line.append(ch)
-        used += w
-    if line or not lines:
-        lines.append("".join(line))
-    if max_lines and len(lines) > max_lines:
-        lines = lines[:max_lines]
-        last = lines[-1]
-        while last and cell_width(last) + 1 > width:
-            last = last[:-1]
-        if last.count("【") > last.count("】"):  # do not leave a highlight open
-            last = last[:last.rfind("【")]
-        lines[-1] = last + "…"
-    return lines
-
-
-def pad(text: str, width: int, align: str = "<") -> str:
-    fill = " " * max(0, width - cell_width(text))
-    return fill + text if align == ">" else text + fill
-
-
-def render_table(rows: list[dict], columns: list[tuple[str, str, int, str, int | None]]) -> str:
-    """A plain-text table; columns are ``(key, header, width, align, max_lines)``, cells wrap."""
-    sep = "  "
-    out = [sep.join(pad(h, w, a) for _, h, w, a, _ in columns).rstrip(),
-           sep.join("-" * w for _, _, w, _, _ in columns)]
-    for row in rows:
-        cells = [wrap_cells(row.get(key), w, m) for key, _, w, _, m in columns]
-        for i in range(max(len(c) for c in cells)):
-            out.append(sep.join(pad(c[i] if i < len(c) else "", w, a)
-                                for c, (_, _, w, a, _) in zip(cells, columns)).rstrip())
-    return "\n".join(out)
-
-
-def _write_csv(rows: list[dict], fieldnames: list[str]) -> None:
-    writer = csv.DictWriter(sys.stdout, fieldnames=fieldnames, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-
-
-def _json(value) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
-
+from crawler.cli.base import cli, data_option, format_option, open_archive
+from crawler.cli.output import Column, echo_json, emit, render_table, size
 
 # -- search ---------------------------------------------------------------------------------------
 
-SEARCH_COLUMNS = [("id", "id", 6, ">", None), ("report_year", "year", 4, "<", None), ("portal", "portal", 12, "<", 2),
-                  ("title", "title", 28, "<", 3), ("snippet", "snippet", 40, "<", 4)]
+SEARCH_COLUMNS = [Column("id", "id", 6, ">"), Column("report_year", "year", 4), Column("portal", "portal", 12, max_lines=2),
+                  Column("title", "title", 28, max_lines=3), Column("snippet", "snippet", 40, max_lines=4)]
+SEARCH_FIELDS = ["id", "report_year", "portal", "agency", "title", "publish_date", "url", "rank", "snippet"]
+REPORT_COLUMNS = [Column("id", "id", 6, ">"), Column("portal", "portal", 10), Column("year", "year", 4, ">"),
+                  Column("title", "title", 50, max_lines=2), Column("chars", "chars", 7, ">")]
+
+
+@cli.command("reports")
+@data_option
+@click.option("--portal", help="Only this portal id.")
+@click.option("--year", type=int, help="Only reports on this year.")
+@format_option
+def list_reports(data_dir, portal, year, fmt):
+    """List the archived reports (latest versions): portal, year, title, characters of text."""
+    from archive.query import list_reports as reports
+
+    emit(reports(open_archive(data_dir), portal=portal, year=year), REPORT_COLUMNS, fmt,
+         ["id", "portal", "year", "title", "chars", "agency", "url"])
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})
@@ -107,7 +45,7 @@ SEARCH_COLUMNS = [("id", "id", 6, ">", None), ("report_year", "year", 4, "<", No
 @click.option("--portal", help="Only this portal id.")
 @click.option("--agency", help="Only agencies whose name contains this text (常德 finds every 常德 agency).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10000), help="At most N hits.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@format_option
 @data_option
 def search(query, year, portal, agency, limit, fmt, data_dir):
     """Full-text search over report titles and texts, best matches first.
@@ -130,7 +68,7 @@ def search(query, year, portal, agency, limit, fmt, data_dir):
         if word.startswith("--"):
             raise click.UsageError(f"no such option: {word}")
     text = " ".join(query)
-    db = _open(data_dir)
+    db = open_archive(data_dir)
     if not index_is_current(db):
         try:
             index_reports(db)
@@ -143,11 +81,8 @@ def search(query, year, portal, agency, limit, fmt, data_dir):
     except QueryError as exc:
         raise click.UsageError(f"bad query: {exc}") from None
     elapsed = (time.perf_counter() - started) * 1000
-    if fmt == "json":
-        _json(hits)
-        return
-    if fmt == "csv":
-        _write_csv(hits, ["id", "report_year", "portal", "agency", "title", "publish_date", "url", "rank", "snippet"])
+    if fmt != "table":
+        emit(hits, SEARCH_COLUMNS, fmt, SEARCH_FIELDS)
         return
     if not hits:
         click.echo(f"no report matches {text!r}" + _filters_note(year, portal, agency), err=True)
@@ -170,7 +105,7 @@ def index_cmd(rebuild, data_dir):
     from archive.search import index_reports
 
     started = time.perf_counter()
-    result = index_reports(_open(data_dir), rebuild=rebuild, verify=True)
+    result = index_reports(open_archive(data_dir), rebuild=rebuild, verify=True)
     click.echo(f"search index: {result['indexed']} reports ({result['added']} added, {result['removed']} removed"
                f"{', rebuilt' if result['rebuilt'] else ''}) in {time.perf_counter() - started:.2f} s")
 
@@ -197,7 +132,7 @@ def show(ref, mode, data_dir):
     """
     from archive.query import find_capture, find_report, raw_response, report_meta
 
-    db = _open(data_dir)
+    db = open_archive(data_dir)
     report = find_report(db, ref)
     if mode == "raw":
         row = report or (find_capture(db, ref) if not ref.strip().isdigit() else None)
@@ -217,7 +152,7 @@ def show(ref, mode, data_dir):
         return
     meta = report_meta(db, report)
     if mode == "meta":
-        _json(meta)
+        echo_json(meta)
         return
     width = max(len(k) for k in SHOW_FIELDS)
     for key in SHOW_FIELDS:
@@ -235,72 +170,61 @@ def show(ref, mode, data_dir):
 
 # -- stats ----------------------------------------------------------------------------------------
 
+CAPTURE_COLUMNS = [Column("status", "status", 7), Column("captures", "captures", 9, ">"), Column("bytes", "bytes", 10, ">")]
+CRAWL_COLUMNS = [Column("id", "id", 4, ">"), Column("mode", "mode", 8), Column("started", "started (UTC)", 19),
+                 Column("took", "took", 8, ">"), Column("pages", "pages", 6, ">"), Column("reports", "reports", 22),
+                 Column("errors", "errors", 6, ">"), Column("status", "status", 12, max_lines=2)]
+
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option(choices=("table", "json"))
 @click.option("--crawls", default=10, show_default=True, type=click.IntRange(0, 1000), help="Show the last N crawls.")
 @data_option
 def stats(fmt, crawls, data_dir):
     """Reports per portal and year (a coverage matrix: · marks a missing year), captures, crawl history."""
     from archive.query import stats as archive_stats
 
-    result = archive_stats(_open(data_dir), crawls=crawls)
+    result = archive_stats(open_archive(data_dir), crawls=crawls)
     if fmt == "json":
         result["coverage"]["portals"] = [{**p, "counts": {str(y): n for y, n in p["counts"].items()}}
                                          for p in result["coverage"]["portals"]]
-        _json(result)
+        echo_json(result)
         return
     t = result["totals"]
     click.echo(f"{t['reports']} reports ({t['report_versions']} versions) from {t['portals_with_reports']} portals, "
-               f"{t['attachments']} attachments, {t['captures']} captures ({_size(t['bytes_captured'])}), "
-               f"{t['crawls']} crawls")
-    click.echo("")
-    click.echo(coverage_table(result["coverage"]))
-    click.echo("")
-    click.echo("captures by status")
-    rows = [{"status": "failed" if r["status"] is None else str(r["status"]), "captures": str(r["captures"]),
-             "bytes": _size(r["bytes"])} for r in result["captures"]]
-    click.echo(render_table(rows, [("status", "status", 7, "<", None), ("captures", "captures", 9, ">", None),
-                                   ("bytes", "bytes", 10, ">", None)]))
+               f"{t['attachments']} attachments, {t['captures']} captures ({size(t['bytes_captured'])}), "
+               f"{t['crawls']} crawls\n")
+    click.echo(render_table(*coverage_table(result["coverage"])))
+    if not result["coverage"]["years"]:
+        click.echo("(no report has a report_year yet)")
+    click.echo("\ncaptures by status")
+    click.echo(render_table([{"status": "failed" if r["status"] is None else r["status"], "captures": r["captures"],
+                              "bytes": size(r["bytes"])} for r in result["captures"]], CAPTURE_COLUMNS))
     if result["crawls"]:
-        click.echo("")
-        click.echo("last crawls")
-        rows = [{**c, "id": str(c["id"]), "started_at": (c["started_at"] or "").replace("T", " ").rstrip("Z"),
-                 "took": _duration(c["started_at"], c["finished_at"]),
-                 "pages": str(c["pages_fetched"] or 0),
-                 "reports": f"{c['reports_found'] or 0} ({c['reports_new'] or 0} new, {c['reports_changed'] or 0} chg)",
-                 "errors": str(c["errors"] or 0)} for c in result["crawls"]]
-        click.echo(render_table(rows, [
-            ("id", "id", 4, ">", None), ("mode", "mode", 8, "<", None), ("started_at", "started (UTC)", 19, "<", None),
-            ("took", "took", 8, ">", None), ("pages", "pages", 6, ">", None), ("reports", "reports", 22, "<", None),
-            ("errors", "errors", 6, ">", None), ("status", "status", 12, "<", 2)]))
+        click.echo("\nlast crawls")
+        click.echo(render_table([crawl_row(c) for c in result["crawls"]], CRAWL_COLUMNS))
 
 
-def coverage_table(cov: dict) -> str:
-    """Portal × year matrix of report counts; ``·`` where a portal has no report for a year."""
+def coverage_table(cov: dict) -> tuple[list[dict], list[Column]]:
+    """Rows and columns of the portal × year matrix of report counts; ``·`` where a portal has no report."""
     years = cov["years"]
     short = len(years) > 12  # 2-digit year headers keep 20 years within 100 columns
     cell = max([2 if short else 4] + [len(str(n)) for p in cov["portals"] for n in p["counts"].values()])
-    name_w = min(20, max([6] + [cell_width(_portal_label(p)) for p in cov["portals"]]))
-    header = pad("portal", name_w) + " " + " ".join(pad(str(y)[-2:] if short else str(y), cell, ">") for y in years)
-    header += "  total  missing"
-    lines = [header.rstrip()]
-    for p in cov["portals"]:
-        label = wrap_cells(_portal_label(p), name_w, 1)[0]
-        cells = " ".join(pad(str(p["counts"][y]) if y in p["counts"] else "·", cell, ">") for y in years)
-        missing = _year_ranges(p["missing"]) if p["counts"] else "all"
-        extra = f" +{p['unknown_year']} no year" if p["unknown_year"] else ""
-        line = f"{pad(label, name_w)} {cells}  {p['total']:>5}  "
-        tail = f"{missing}{extra}"
-        room = max(24, 100 - cell_width(line))
-        lines.append((line + (tail if len(tail) <= room else tail[:room - 1] + "…")).rstrip())
-    if not years:
-        lines.append("(no report has a report_year yet)")
-    return "\n".join(lines)
+    columns = [Column("portal", "portal", 20, max_lines=1),
+               *[Column(str(y), str(y)[-2:] if short else str(y), cell, ">") for y in years],
+               Column("total", "total", 5, ">"), Column("missing", "missing", 30, max_lines=1)]
+    rows = [{"portal": f"{p['portal']} {p['name']}" if p.get("name") else p["portal"],
+             **{str(y): p["counts"].get(y, "·") for y in years}, "total": p["total"],
+             "missing": (_year_ranges(p["missing"]) if p["counts"] else "all")
+                        + (f" +{p['unknown_year']} no year" if p["unknown_year"] else "")} for p in cov["portals"]]
+    return rows, columns
 
 
-def _portal_label(p: dict) -> str:
-    return f"{p['portal']} {p['name']}" if p.get("name") else str(p["portal"])
+def crawl_row(crawl: dict) -> dict:
+    return {**crawl, "started": (crawl["started_at"] or "").replace("T", " ").rstrip("Z"),
+            "took": _duration(crawl["started_at"], crawl["finished_at"]), "pages": crawl["pages_fetched"] or 0,
+            "reports": f"{crawl['reports_found'] or 0} ({crawl['reports_new'] or 0} new, "
+                       f"{crawl['reports_changed'] or 0} chg)", "errors": crawl["errors"] or 0}
 
 
 def _year_ranges(years: list[int]) -> str:
@@ -313,15 +237,6 @@ def _year_ranges(years: list[int]) -> str:
             parts.append(str(start) if start == y else f"{start}-{y}")
             start = None
     return ", ".join(parts) or "-"
-
-
-def _size(n: int | None) -> str:
-    n = n or 0
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return str(n)  # pragma: no cover
 
 
 def _duration(start, end) -> str:
@@ -340,8 +255,12 @@ def _duration(start, end) -> str:
 # -- verify ---------------------------------------------------------------------------------------
 
 
+PROBLEM_COLUMNS = [Column("kind", "kind", 9), Column("where", "where", 40, max_lines=2),
+                   Column("detail", "detail", 60, max_lines=4)]
+
+
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option
 @data_option
 def verify(fmt, data_dir):
     """Check the archive's fixity: re-read every WARC record (block and payload digests, payloads that
@@ -353,14 +272,16 @@ def verify(fmt, data_dir):
     if not (Path(data_dir) / "warc").is_dir() and not (Path(data_dir) / "archive.db").exists():
         raise click.ClickException(f"no archive in {data_dir}")
     result = verify_archive(data_dir, crawl_running=is_locked(data_dir))
+    problems = [vars(p) for p in result.problems]
     if fmt == "json":
-        _json({"ok": result.ok, "files": result.files, "records": result.records,
-               "digests_checked": result.digests_checked, "rows": result.rows,
-               "problems": [vars(p) for p in result.problems]})
+        echo_json({"ok": result.ok, "files": result.files, "records": result.records,
+                   "digests_checked": result.digests_checked, "rows": result.rows, "problems": problems})
+    elif fmt == "csv":
+        emit(problems, PROBLEM_COLUMNS, fmt)
     else:
         click.echo(result.summary())
-        for problem in result.problems:
-            click.echo(f"{problem.kind:9} {problem.where}  {problem.detail}")
+        if problems:
+            click.echo(render_table(problems, PROBLEM_COLUMNS))
     sys.exit(0 if result.ok else 1)
 
 
@@ -379,7 +300,7 @@ def export(out_dir, fmt, all_versions, portal, year, data_dir):
     """Write the reports with their metadata (and attachment texts) into DIR, for later parsing."""
     from archive.query import export_reports
 
-    result = export_reports(_open(data_dir), out_dir, fmt, all_versions=all_versions, portal=portal, year=year)
+    result = export_reports(open_archive(data_dir), out_dir, fmt, all_versions=all_versions, portal=portal, year=year)
     click.echo(f"exported {result['reports']} reports as {fmt} to {result['files'][0]}")
 
 
@@ -391,7 +312,7 @@ def cdxj(output, data_dir):
     """Write a sorted CDXJ index of the archive's WARC files (for pywb and other replay tools)."""
     from archive.query import write_cdxj
 
-    _open(data_dir)
+    open_archive(data_dir)
     try:
         result = write_cdxj(data_dir, output)
     except LookupError as exc:
@@ -411,7 +332,7 @@ def wacz(output, text, validate, data_dir):
     """Package the WARC files, their index and the reports (as pages, with titles) into OUT.wacz."""
     from archive.query import create_wacz, validate_wacz
 
-    db = _open(data_dir)
+    db = open_archive(data_dir)
     try:
         result = create_wacz(db, data_dir, output, text=text)
     except (LookupError, ValueError, RuntimeError) as exc:

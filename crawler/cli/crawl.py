@@ -1,4 +1,4 @@
-"""The ``govarchive`` command line: crawl commands here, archive query commands in crawler/cli_archive.py."""
+"""``govarchive backfill | crawl | extract | schedule``: running crawls, and checking a page before one."""
 
 from __future__ import annotations
 
@@ -8,30 +8,10 @@ import time
 from pathlib import Path
 
 import click
-from tabulate import tabulate
 
+from crawler.cli.base import cli, data_option, parse_overrides, settings_option
 from crawler.lock import LockHeld, data_dir_lock
 from crawler.registry import RegistryError, load_registry, portal_for_url
-
-DEFAULT_DATA = "data"
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="govarchive")
-def cli():
-    """Crawl and archive Chinese government information-disclosure annual reports."""
-
-
-def data_option(func):
-    """``--data DIR``: the archive directory (archive.db, warc/, logs/), shared by every command."""
-    return click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True,
-                        type=click.Path(file_okay=False), help="Archive directory.")(func)
-
-
-def settings_option(func):
-    """``-s NAME=VALUE``: a Scrapy setting for this run, as with ``scrapy crawl``."""
-    return click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
-                        help="Scrapy setting for this run (repeatable), e.g. -s PORTAL_PAGE_BUDGET=100.")(func)
 
 
 @cli.command()
@@ -90,16 +70,6 @@ def crawl_and_report(portals, data_dir, mode, overrides) -> int:
     return row["exit_code"]
 
 
-def parse_overrides(pairs) -> dict:
-    settings = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise click.UsageError(f"-s {pair}: expected NAME=VALUE")
-        settings[name] = value
-    return settings
-
-
 @cli.command()
 @click.argument("file", type=click.File("rb"))
 @click.option("--url", default="", help="The URL the page was served from (resolves links, names the portal).")
@@ -118,25 +88,6 @@ def extract(file, url, content_type, as_json):
         click.echo(f"{key}: {result.get(key) if result.get(key) is not None else ''}")
     click.echo("")
     click.echo(result["text"])
-
-
-@cli.command("reports")
-@data_option
-@click.option("--portal", help="Only this portal id.")
-@click.option("--year", type=int, help="Only reports on this year.")
-def list_reports(data_dir, portal, year):
-    """List the archived reports (latest versions): portal, year, title, characters of text."""
-    from archive.db import open_db
-
-    where, params = ["is_latest = 1"], []
-    for column, value in (("portal", portal), ("report_year", year)):
-        if value:
-            where.append(f"{column} = ?")
-            params.append(value)
-    rows = open_db(data_dir).query(
-        f"select id, portal, report_year as year, title, chars from reports where {' and '.join(where)} "
-        "order by portal, report_year desc, id", params)
-    click.echo(tabulate(list(rows), headers="keys", tablefmt="simple"))
 
 
 @cli.command()
@@ -172,11 +123,3 @@ def schedule(data_dir, registry, at, systemd, install, unit_dir, mailto):
     for path in sched.install_systemd_units(units, Path(unit_dir).expanduser()):
         click.echo(f"wrote {path}")
     click.echo(f"now run: systemctl --user daemon-reload && systemctl --user enable --now {sched.UNIT_NAME}.timer")
-
-
-def main():
-    cli()
-
-
-from crawler import cli_archive  # noqa: E402,F401  (registers search, show, stats, export, cdxj, wacz, index)
-from crawler import cli_coverage  # noqa: E402,F401  (registers coverage, alerts, portals)

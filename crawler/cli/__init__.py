@@ -1,0 +1,17 @@
+"""The ``govarchive`` command line: one click group (base.py), its commands by subject.
+
+- crawl.py: ``backfill``, ``crawl``, ``extract``, ``schedule``
+- archive.py: ``reports``, ``search``, ``index``, ``show``, ``stats``, ``verify``, ``export``, ``cdxj``, ``wacz``
+- coverage.py: ``coverage``, ``alerts``
+- portals.py: ``portals discover | add | check``
+
+Each command is a thin layer over a library function; listings print through output.py
+(``--format table|json|csv``). Errors are short messages (exit 2 for bad usage), never tracebacks.
+"""
+
+from crawler.cli import archive, coverage, crawl, portals  # noqa: F401  (each registers its commands)
+from crawler.cli.base import cli
+
+
+def main():
+    cli()
