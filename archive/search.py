@@ -642,13 +642,7 @@ def search(db: sqlite_utils.Database, query: str, year: int | None = None, porta
     if not db[FTS_TABLE].exists():
         raise QueryError("the archive has no search index yet: run `govarchive index`")
     where, params = _filters(year, portal, agency)
-    sql = (
-        f"select f.rowid as id, f.rank as rank from [{FTS_TABLE}] f "
-        + ("join reports r on r.id = f.rowid " if where else "")
-        + f"where [{FTS_TABLE}] match ? "
-        + "".join(f"and {w} " for w in where)
-        + "order by f.rank limit ? offset ?"
-    )
+    sql = _matching("f.rowid as id, f.rank as rank", where) + "order by f.rank limit ? offset ?"
     try:
         ranked = db.execute(sql, [expr, *params, int(limit), int(offset)]).fetchall()
     except sqlite3.OperationalError as exc:  # should not happen: the expression is built here
@@ -674,17 +668,19 @@ def search(db: sqlite_utils.Database, query: str, year: int | None = None, porta
     return hits
 
 
+def _matching(columns: str, where: list[str]) -> str:
+    """``select COLUMNS`` of the index rows matching ``?`` (the match expression) and the filters ``where``
+    (on ``reports r``, joined only when there are filters)."""
+    return (f"select {columns} from [{FTS_TABLE}] f " + ("join reports r on r.id = f.rowid " if where else "")
+            + f"where [{FTS_TABLE}] match ? " + "".join(f"and {w} " for w in where))
+
+
 def count_matches(db: sqlite_utils.Database, query: str, year: int | None = None, portal: str | None = None,
                   agency: str | None = None) -> int:
     """How many latest reports match ``query`` (with the same filters as :func:`search`)."""
     expr = match_expression(query)
     where, params = _filters(year, portal, agency)
-    sql = (
-        f"select count(*) from [{FTS_TABLE}] f "
-        + ("join reports r on r.id = f.rowid " if where else "")
-        + f"where [{FTS_TABLE}] match ? "
-        + "".join(f"and {w} " for w in where)
-    )
+    sql = _matching("count(*)", where)
     try:
         return db.execute(sql, [expr, *params]).fetchone()[0]
     except sqlite3.OperationalError as exc:  # pragma: no cover

@@ -34,6 +34,8 @@ from importlib import metadata
 from types import SimpleNamespace
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from pipelines import tables
+
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx")
 KINDS = ("pdf", "docx", "doc", "xls", "xlsx", "wps")
 
@@ -127,7 +129,6 @@ def _kind_from_magic(head: bytes, hint: str | None) -> str | None:
 # --- text helpers -----------------------------------------------------------------------------------
 
 WORD_ARTEFACT = re.compile(r"\[(?:bookmark|pic|picture|image)(?::[^\]]*)?\]|\x07|\x0c|\u00ad")
-CELL_SPACE = re.compile(r"\s+")
 
 
 def clean_lines(lines) -> list[str]:
@@ -142,11 +143,8 @@ def clean_lines(lines) -> list[str]:
 
 
 def table_row(cells) -> str:
-    """Cells joined by `` | ``; blanks inside a cell collapsed, empty trailing cells dropped."""
-    texts = [CELL_SPACE.sub(" ", _cell_text(c)).strip() for c in cells]
-    while texts and not texts[-1]:
-        texts.pop()
-    return " | ".join(texts)
+    """A row of values (numbers and dates of a spreadsheet included) in the archive's table form."""
+    return tables.table_row(_cell_text(c) for c in cells)
 
 
 def _cell_text(value) -> str:

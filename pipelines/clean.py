@@ -26,6 +26,8 @@ import trafilatura
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
+from pipelines.tables import table_row
+
 CLEAN_VERSION = 1
 EXTRACTOR = f"govarchive-clean/{CLEAN_VERSION} trafilatura/{trafilatura.__version__}"
 
@@ -354,11 +356,9 @@ def table_rows(table) -> list[str]:
     if caption is not None:
         rows.append(_cell_text(caption))
     for tr in table.xpath(_ROWS):
-        cells = [_cell_text(c) for c in tr if c.tag in ("td", "th")]
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:
-            rows.append(" | ".join(cells))
+        row = table_row(_cell_text(c) for c in tr if c.tag in ("td", "th"))
+        if row:
+            rows.append(row)
     return rows
 
 
@@ -436,7 +436,7 @@ def postclean(lines: list[str], title: str = "") -> list[str]:
     out = []
     for line in lines:
         if _TRAF_ROW_RE.match(line.strip()):
-            line = _table_row(line)
+            line = table_row(line.strip().strip("|").split("|"))
         line = _WS_RE.sub(" ", line).strip()
         if line:
             out.append(line)
@@ -444,13 +444,6 @@ def postclean(lines: list[str], title: str = "") -> list[str]:
     if out and title and _squash(out[0]) == _squash(title):
         out = out[1:]
     return out
-
-
-def _table_row(line: str) -> str:
-    cells = [c.strip() for c in line.strip().strip("|").split("|")]
-    while cells and not cells[-1]:
-        cells.pop()
-    return " | ".join(cells)
 
 
 def is_chrome_line(line: str) -> bool:
