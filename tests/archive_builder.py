@@ -6,9 +6,11 @@ only rely on what it returns (a data directory holding ``archive.db`` and ``warc
 (the HTTP response the portal served for a URL, byte for byte, to compare with what ``show --raw`` and
 replay read back from the WARC files).
 
-What it holds: the five corpus reports (``tests/fixtures/corpus``) as HTML pages on four portals, each
-stored with archive.warc's writer as a response record (one served gzip-encoded), a ``captures`` row
-per exchange (plus a listing page and a 404), two ``crawls`` rows, and a second version of report 001
+What it holds, built by the archive's own functions as a crawl builds it (an ArchiveSession per crawl,
+archive.capture for each exchange, pipelines.store for each report): the five corpus reports
+(``tests/fixtures/corpus``) as HTML pages on four portals, each a response record (one served
+gzip-encoded), a ``captures`` row per exchange (plus a listing page and a 404), two ``crawls`` rows, and a
+second version of report 001
 (changed text in the second crawl, so its first row has ``is_latest = 0``). The ``portals`` table also
 lists a portal (wanzai) with no report, so the coverage matrix has a gap.
 """
@@ -21,8 +23,11 @@ import html
 import json
 from pathlib import Path
 
-from archive.db import finish_crawl, open_db, record_capture, save_portals, save_report, start_crawl
-from archive.warc import WarcWriter
+from archive.capture import capture_exchange
+from archive.db import open_db, save_portals
+from archive.session import ArchiveSession
+from crawler.items import ReportCandidate
+from pipelines.store import StorePipeline
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
 
@@ -68,31 +73,25 @@ def _http_message(status_line: str, headers: list[tuple[str, str]], body: bytes)
     return head.encode("latin-1") + body
 
 
-def _exchange(writer, served_dir: Path, url: str, body: bytes, fetched_at: str, gzipped=False, status=200,
-              content_type="text/html; charset=utf-8"):
-    """Write one exchange; remember the exact HTTP message served; return (location, headers)."""
+def _exchange(session, served_dir: Path, url: str, body: bytes, fetched_at: str, portal: str, request_type: str,
+              gzipped=False, status=200, content_type="text/html; charset=utf-8"):
+    """Archive one exchange as the crawl does (archive.capture.capture_exchange: WARC records and a captures
+    row); remember the exact HTTP message served; return its location."""
     if gzipped:
         body = gzip.compress(body, mtime=0)
     headers = [("Server", "nginx"), ("Date", "Mon, 26 Mar 2018 09:44:00 GMT"), ("Content-Type", content_type)]
     if gzipped:
         headers.append(("Content-Encoding", "gzip"))
     headers.append(("Content-Length", str(len(body))))
-    loc = writer.write_exchange(
-        url=url, method="GET", request_headers=[("User-Agent", "govarchive-test"), ("Accept-Encoding", "gzip")],
+    location = capture_exchange(
+        session, url=url, method="GET", request_headers=[("User-Agent", "govarchive-test"), ("Accept-Encoding", "gzip")],
         request_body=b"", status=status, protocol="HTTP/1.1", response_headers=headers, body=body,
-        ip_address="127.0.0.1", fetched_at=fetched_at,
+        ip_address="127.0.0.1", fetched_at=fetched_at, portal=portal, request_type=request_type,
     )
     reason = {200: "OK", 404: "Not Found"}[status]
     name = hashlib.sha1(url.encode()).hexdigest() + ".http"
     (served_dir / name).write_bytes(_http_message(f"HTTP/1.1 {status} {reason}", headers, body))
-    return loc, body
-
-
-def _capture(db, data_dir: Path, crawl_id, portal, url, loc, body, status=200, mime="text/html"):
-    record_capture(db, crawl_id=crawl_id, portal=portal, url=url, method="GET", request_type="report",
-                   status=status, mime=mime, bytes=len(body), payload_digest=loc.payload_digest,
-                   fetched_at=loc.date, warc_file=Path(loc.file).relative_to(data_dir).as_posix(),
-                   warc_offset=loc.offset, warc_length=loc.length, warc_type="response", browser=0)
+    return location
 
 
 def _report_url(key: str, meta: dict) -> str:
@@ -101,55 +100,45 @@ def _report_url(key: str, meta: dict) -> str:
     return f"http://{host}/zfxxgk/zfxxgknb/{date[:6]}/t{date}_{int(key[:3]) + 1000}.html"
 
 
+def _store(session, served_dir: Path, key: str, meta: dict, text: str, fetched_at: str) -> None:
+    """A corpus report fetched and stored as the crawl stores it (pipelines/store.py)."""
+    portal, host = PORTALS[key[:3]]
+    url = _report_url(key, meta)
+    location = _exchange(session, served_dir, url, page_html(meta, text).encode("utf-8"), fetched_at, portal,
+                         "report", gzipped=key.startswith(GZIP_KEY))
+    extracted = {field: meta.get(field) for field in ("title", "agency", "report_year", "publish_date", "source")}
+    extracted.update(text=text, text_sha1=hashlib.sha1(text.encode()).hexdigest(), chars=len(text),
+                     extractor="test-builder 1")
+    candidate = ReportCandidate(url=url, portal=portal, region=meta["region"], warc=location,
+                                found_on=f"http://{host}/zfxxgk/zfxxgknb/", link_text=meta["title"],
+                                extracted=extracted)
+    StorePipeline(session).process_item(candidate)
+
+
 def build_test_archive(tmp_path) -> Path:
     """Build the archive under ``tmp_path/data`` and return that data directory."""
-    tmp_path = Path(tmp_path)
-    data_dir = tmp_path / "data"
+    data_dir = Path(tmp_path) / "data"
     served_dir = data_dir.parent / "served"
     served_dir.mkdir(parents=True, exist_ok=True)
-    db = open_db(data_dir)
-    save_portals(db, REGISTRY)
     reports = corpus()
 
-    def store(writer, crawl_id, key, meta, text, fetched_at):
-        portal, host = PORTALS[key[:3]]
-        url = _report_url(key, meta)
-        page = page_html(meta, text).encode("utf-8")
-        loc, body = _exchange(writer, served_dir, url, page, fetched_at, gzipped=key.startswith(GZIP_KEY))
-        _capture(db, data_dir, crawl_id, portal, url, loc, body)
-        save_report(db, {
-            "url": url, "portal": portal, "region": meta["region"], "title": meta["title"],
-            "agency": meta["agency"], "report_year": meta["report_year"], "publish_date": meta.get("publish_date"),
-            "source": meta.get("source"), "text": text, "text_sha1": hashlib.sha1(text.encode()).hexdigest(),
-            "chars": len(text), "text_status": "ok", "fetched_at": loc.date, "crawl_id": crawl_id,
-            "warc_file": Path(loc.file).relative_to(data_dir).as_posix(), "warc_offset": loc.offset,
-            "warc_length": loc.length, "extractor": "test-builder 1", "found_on": f"http://{host}/zfxxgk/zfxxgknb/",
-            "link_text": meta["title"],
-        })
-
     # crawl 1: every report, a listing page and a 404
-    crawl1 = start_crawl(db, "backfill", [p["id"] for p in REGISTRY])
-    with WarcWriter(data_dir / "warc", prefix="govarchive-00001") as writer:
-        listing = "http://www.cdjkq.gov.cn/zfxxgk/zfxxgknb/index.html"
-        loc, body = _exchange(writer, served_dir, listing, "<html><body><ul><li>年报</li></ul></body></html>".encode(),
-                              "2018-04-01T08:00:00Z")
-        _capture(db, data_dir, crawl1, "cdjkq", listing, loc, body)
-        missing = "http://www.kaifu.gov.cn/zfxxgk/zfxxgknb/index_3.html"
-        loc, body = _exchange(writer, served_dir, missing, b"<html>404</html>", "2018-04-01T08:00:01Z", status=404)
-        _capture(db, data_dir, crawl1, "kaifu", missing, loc, body, status=404)
-        for n, (key, meta) in enumerate(reports.items()):
-            store(writer, crawl1, key, meta, meta["text"], f"2018-04-01T08:01:{n:02d}Z")
-    finish_crawl(db, crawl1, 0, pages_fetched=len(reports) + 2, reports_found=len(reports), reports_new=len(reports),
-                 reports_changed=0, errors=1, error_counts={"http_404": 1})
+    session = ArchiveSession(data_dir, mode="backfill")
+    save_portals(session.db, REGISTRY)
+    _exchange(session, served_dir, "http://www.cdjkq.gov.cn/zfxxgk/zfxxgknb/index.html",
+              "<html><body><ul><li>年报</li></ul></body></html>".encode(), "2018-04-01T08:00:00Z", "cdjkq", "listing")
+    _exchange(session, served_dir, "http://www.kaifu.gov.cn/zfxxgk/zfxxgknb/index_3.html", b"<html>404</html>",
+              "2018-04-01T08:00:01Z", "kaifu", "next_page", status=404)
+    for n, (key, meta) in enumerate(reports.items()):
+        _store(session, served_dir, key, meta, meta["text"], f"2018-04-01T08:01:{n:02d}Z")
+    session.close(1, errors={"http_404": 1}, pages_fetched=len(reports) + 2)
 
     # crawl 2: report 001 changed
-    crawl2 = start_crawl(db, "nightly", [p["id"] for p in REGISTRY])
-    with WarcWriter(data_dir / "warc", prefix="govarchive-00002") as writer:
-        key = next(k for k in reports if k.startswith("001"))
-        meta = reports[key]
-        store(writer, crawl2, key, meta, meta["text"] + "\n" + REVISION_NOTE, "2018-05-01T08:00:00Z")
-    finish_crawl(db, crawl2, 0, pages_fetched=1, reports_found=1, reports_new=0, reports_changed=1, errors=0)
-    db.close()
+    session = ArchiveSession(data_dir, mode="nightly")
+    key = next(k for k in reports if k.startswith("001"))
+    _store(session, served_dir, key, reports[key], reports[key]["text"] + "\n" + REVISION_NOTE, "2018-05-01T08:00:00Z")
+    session.close(0, pages_fetched=1)
+    session.db.close()
     return data_dir
 
 

@@ -1,7 +1,7 @@
 """An archive of department, township and government reports for the coverage, alerts and HTML tests.
 
-Built with the store's own functions (archive/db.py ``save_portals``, ``save_report``, ``record_capture``)
-and a real WARC file (archive/warc.py), as a crawl would leave it: every report row points at the response
+Built with the archive's own functions as a crawl builds it (an ArchiveSession, archive/capture.py for each
+page, pipelines/store.py for each report), with a real WARC file: every report row points at the response
 record of its page. The agencies are named as real reports name them, several ways for one body (全称 and
 简称, with and without the 鼎城区 prefix, 本级 and bracket suffixes), so that coverage must normalise them.
 
@@ -20,8 +20,11 @@ from contextlib import contextmanager
 from html import escape
 from pathlib import Path
 
-from archive.db import finish_crawl, open_db, record_capture, save_portals, save_report, start_crawl
-from archive.warc import WarcWriter
+from archive.capture import capture_exchange
+from archive.db import open_db, save_portals
+from archive.session import ArchiveSession
+from crawler.items import ReportCandidate
+from pipelines.store import StorePipeline
 
 AS_OF = dt.date(2024, 2, 15)
 PORTALS = [
@@ -77,40 +80,31 @@ def _page(title: str) -> bytes:
 
 
 def store_reports(data_dir, reports, fetched_at: str = "2024-02-01T08:00:00Z") -> list[int]:
-    """Archive ``reports`` ((portal, agency, year) each) as one crawl would: WARC records, capture rows and
-    report rows through archive/db.py. Returns the report ids."""
-    data_dir = Path(data_dir)
-    db = open_db(data_dir)
-    save_portals(db, PORTALS)
+    """Archive ``reports`` ((portal, agency, year) each) as one crawl would, through the archive's own functions
+    (an ArchiveSession, archive.capture for each page, pipelines.store for each report). Returns the report ids."""
+    session = ArchiveSession(data_dir, mode="nightly")
+    save_portals(session.db, PORTALS)
     hosts = {p["id"]: p["hosts"][0] for p in PORTALS}
-    crawl_id = start_crawl(db, "nightly", sorted(hosts))
+    store = StorePipeline(session)
     ids = []
-    with WarcWriter(data_dir / "warc", prefix=f"govarchive-{crawl_id:05d}") as writer:
-        for n, (portal, agency, year) in enumerate(reports):
-            title = report_title(agency, year)
-            url = f"http://{hosts[portal]}/xxgk/nb/{year + 1}03/t{year + 1}0320_{crawl_id * 1000 + n}.html"
-            body = _page(title)
-            loc = writer.write_exchange(
-                url=url, method="GET", request_headers=[("User-Agent", "govarchive-test")], request_body=b"",
-                status=200, protocol="HTTP/1.1", response_headers=[("Content-Type", "text/html; charset=utf-8"),
-                                                                   ("Content-Length", str(len(body)))],
-                body=body, ip_address="127.0.0.1", fetched_at=fetched_at)
-            warc = {"warc_file": Path(loc.file).relative_to(data_dir).as_posix(), "warc_offset": loc.offset,
-                    "warc_length": loc.length}
-            record_capture(db, crawl_id=crawl_id, portal=portal, url=url, method="GET", request_type="report",
-                           status=200, mime="text/html", bytes=len(body), payload_digest=loc.payload_digest,
-                           fetched_at=loc.date, warc_type="response", browser=0, **warc)
-            text = title + "\n" + body.decode()
-            report_id, _ = save_report(db, {
-                "url": url, "portal": portal, "region": next(p["region"] for p in PORTALS if p["id"] == portal),
-                "title": title, "agency": agency, "report_year": year, "publish_date": f"{year + 1}-03-20",
-                "text": text, "text_sha1": hashlib.sha1(text.encode()).hexdigest(), "chars": len(text),
-                "text_status": "ok", "fetched_at": loc.date, "crawl_id": crawl_id, "extractor": "coverage-sample 1",
-                **warc})
-            ids.append(report_id)
-    finish_crawl(db, crawl_id, 0, pages_fetched=len(reports), reports_found=len(reports),
-                 reports_new=len(reports), reports_changed=0, errors=0)
-    db.close()
+    for n, (portal, agency, year) in enumerate(reports):
+        title = report_title(agency, year)
+        url = f"http://{hosts[portal]}/xxgk/nb/{year + 1}03/t{year + 1}0320_{session.crawl_id * 1000 + n}.html"
+        body = _page(title)
+        location = capture_exchange(
+            session, url=url, method="GET", request_headers=[("User-Agent", "govarchive-test")], request_body=b"",
+            status=200, protocol="HTTP/1.1", response_headers=[("Content-Type", "text/html; charset=utf-8"),
+                                                               ("Content-Length", str(len(body)))],
+            body=body, ip_address="127.0.0.1", fetched_at=fetched_at, portal=portal, request_type="report")
+        text = title + "\n" + body.decode()
+        extracted = {"title": title, "agency": agency, "report_year": year, "publish_date": f"{year + 1}-03-20",
+                     "text": text, "text_sha1": hashlib.sha1(text.encode()).hexdigest(), "chars": len(text),
+                     "extractor": "coverage-sample 1"}
+        region = next(p["region"] for p in PORTALS if p["id"] == portal)
+        candidate = ReportCandidate(url=url, portal=portal, region=region, warc=location, extracted=extracted)
+        ids.append(store.process_item(candidate).extracted["report_id"])
+    session.close(0, pages_fetched=len(reports))
+    session.db.close()
     return ids
 
 
