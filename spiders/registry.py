@@ -7,7 +7,9 @@ to on its own host (link texts in crawler.discovery.NAVIGATION_RE, at most DISCO
 and visits the home page of every other host they link to, when the host is a government host
 (crawler.discovery.GOVERNMENT_HOSTS, or the ``allow`` patterns instead) and the link's text names a body
 (常德市人民政府, 鼎城区, 教育局), up to ``depth`` hosts away from the start. Each host that answers with a
-page becomes a proposed registry entry (``spider.proposals()``): nothing is archived.
+page becomes a proposed registry entry (``proposals()``): nothing is archived. When the spider closes it
+writes what it found to the JSON file given as ``result`` (proposals, hosts that gave no page, hosts not
+followed), for the command line to read.
 
 Polite as the crawl: robots.txt obeyed, the project's User-Agent, two requests at a time per host,
 AutoThrottle. Redirects are followed by the spider itself, and only to government hosts.
@@ -17,7 +19,9 @@ AutoThrottle. Redirects are followed by the spider itself, and only to governmen
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 from urllib.parse import urljoin
 
 import scrapy
@@ -50,11 +54,12 @@ class RegistrySpider(scrapy.Spider):
         "DISCOVER_HOST_PAGES": 4,
     }
 
-    def __init__(self, url=None, depth=1, allow=None, *args, **kwargs):
+    def __init__(self, url=None, depth=1, allow=None, result=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not url:
             raise ValueError("registry spider: give the start URL (-a url=…)")
         self.start_url = url
+        self.result = result
         self.max_depth = int(depth)
         self.allow = tuple(allow.split(",") if isinstance(allow, str) else allow or discovery.GOVERNMENT_HOSTS)
         self.sites: dict[str, dict] = {}     # host -> what the proposal needs, in the order hosts were found
@@ -149,6 +154,12 @@ class RegistrySpider(scrapy.Spider):
         host = netloc_of(failure.request.url)
         if host not in self.sites:
             self.failed[host] = failure.getErrorMessage() or failure.type.__name__
+
+    def closed(self, reason):
+        if self.result:
+            found = {"proposals": self.proposals(), "failed": self.failed, "too_deep": sorted(self.too_deep),
+                     "not_allowed": sorted(self.not_allowed)}
+            Path(self.result).write_text(json.dumps(found, ensure_ascii=False, indent=2), encoding="utf-8")
 
     def proposals(self) -> list[dict]:
         """Registry entries for the portals found, in the order found (crawler/portals.json format, plus

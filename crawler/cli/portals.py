@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -46,12 +47,13 @@ def discover(url, depth, allow, output, overrides):
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.setdict({"LOG_LEVEL": "WARNING", **parse_overrides(overrides)}, priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(RegistrySpider)
-    process.crawl(crawler, url=url, depth=depth, allow=list(allow) or None)
-    process.start()
-    spider = crawler.spider
-    proposals = spider.proposals()
+    with tempfile.TemporaryDirectory() as tmp:
+        result = Path(tmp) / "found.json"
+        process = CrawlerProcess(settings)
+        process.crawl(RegistrySpider, url=url, depth=depth, allow=list(allow) or None, result=str(result))
+        process.start()
+        found = json.loads(result.read_text(encoding="utf-8"))
+    proposals = found["proposals"]
     text = json.dumps(proposals, ensure_ascii=False, indent=2) + "\n"
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -60,11 +62,11 @@ def discover(url, depth, allow, output, overrides):
     for entry in proposals:
         click.echo(f"found {entry['id']}: {entry['name']} ({entry['level'] or '?'}, {entry['region'] or '?'}) "
                    f"{entry['start_urls'][0]}", err=True)
-    for host, reason in sorted(spider.failed.items()):
+    for host, reason in sorted(found["failed"].items()):
         click.echo(f"no page from {host}: {reason}", err=True)
     click.echo(f"{len(proposals)} portals found{' (written to ' + output + ')' if output else ''}; "
-               f"{len(spider.too_deep)} government hosts beyond --depth {depth}, "
-               f"{len(spider.not_allowed)} other hosts not followed", err=True)
+               f"{len(found['too_deep'])} government hosts beyond --depth {depth}, "
+               f"{len(found['not_allowed'])} other hosts not followed", err=True)
     sys.exit(0 if proposals else 1)
 
 
