@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urldefrag
 
-from archive import db as archive_db
 from archive.session import ArchiveSession
 from archive.warc import WarcLocation, payload_digest
 
@@ -59,8 +58,7 @@ def capture_exchange(session: ArchiveSession, stats=None, *, url: str, method: s
                                               reason=reason)  # the reason phrase as received (a browser reports it)
     written = written.relative_to(session.data_dir)
     content_type = _header(response_headers, "Content-Type")
-    capture_id = archive_db.record_capture(
-        session.db,
+    capture_id = session.store.record_capture(
         crawl_id=session.crawl_id, portal=portal, url=url, method=method, request_type=request_type,
         status=status, mime=content_type.split(";", 1)[0].strip().lower() if content_type else None,
         bytes=len(body), payload_digest=written.payload_digest, etag=_header(response_headers, "ETag"),
@@ -91,7 +89,7 @@ def flag_capture(session: ArchiveSession, stats, location: WarcLocation | None, 
     Sets ``error`` (``"<kind>: <message>"``) on its ``captures`` row and counts ``govarchive/errors/<kind>``.
     """
     if location is not None and location.capture_id is not None:
-        session.db["captures"].update(location.capture_id, {"error": f"{kind}: {message}"})
+        session.store.flag_capture(location.capture_id, f"{kind}: {message}")
     if stats is not None:
         stats.inc_value(f"govarchive/errors/{kind}")
 
@@ -116,8 +114,8 @@ def capture_error(session: ArchiveSession, stats=None, *, url: str, method: str,
     message = str(exception).strip()
     if kind == "too_large" and not message:
         message = "body grew past DOWNLOAD_MAXSIZE; download cut off"
-    archive_db.record_capture(
-        session.db, crawl_id=session.crawl_id, portal=portal, url=urldefrag(url)[0], method=method,
+    session.store.record_capture(
+        crawl_id=session.crawl_id, portal=portal, url=urldefrag(url)[0], method=method,
         request_type=request_type, error=f"{name}: {message}" if message else name, browser=int(browser),
     )
     if stats is not None:

@@ -6,50 +6,50 @@ spider closes); nothing here knows Scrapy.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from archive import db as archive_db
+from archive.store import SqliteStore
 from archive.warc import WarcWriter
 
 
 class ArchiveSession:
+    """The WARC writer and the store (archive/store.py) of one run, and the run's report counts.
+
+    ``store`` defaults to the archive database of ``data_dir`` (SqliteStore); a worker of a distributed
+    crawl passes its queue instead. WARC files go to ``data_dir/warc``, named after ``warc_prefix``, the
+    run and the host and process that write them (archive/warc.py), so that workers never collide.
+    """
+
     def __init__(self, data_dir, mode="scrapy", warc_max_size=1_000_000_000, warc_prefix="govarchive",
-                 software="govarchive"):
+                 software="govarchive", store=None):
         self.data_dir = Path(data_dir)
-        self.db = archive_db.open_db(self.data_dir)
-        self.crawl_id = archive_db.start_crawl(self.db, mode, [])
+        self.store = store if store is not None else SqliteStore(archive_db.open_db(self.data_dir))
+        self.mode = mode
+        self.crawl_id = self.store.start_crawl(mode)
         self.warc = WarcWriter(
             self.data_dir / "warc",
-            prefix=f"{warc_prefix}-{self.crawl_id:05d}",
+            prefix=f"{warc_prefix}-{self.crawl_id:05d}" if isinstance(self.crawl_id, int) else
+            f"{warc_prefix}-{self.crawl_id}",
             max_size=warc_max_size,
             warcinfo={"software": software, "format": "WARC File Format 1.1", "crawl-id": str(self.crawl_id),
                       "mode": mode},
         )
-        self.mode = mode
         self.counts = {"reports_found": 0, "reports_new": 0, "reports_changed": 0, "reports_second_phase": 0}
         self.found_reports = set()
         self.resumable = {}
         """url -> capture: pages an interrupted run of this backfill already fetched (crawler/fetch/reuse.py)."""
         self.closed = False
 
-    def register_portals(self, portals) -> None:
-        """Record which portals this crawl covers, in ``crawls.portals`` and the ``portals`` table."""
-        portals = list(portals)
-        portals_json = json.dumps(sorted(p.id for p in portals))
-        archive_db.save_portals(self.db, [p.to_dict() for p in portals])
-        self.db["crawls"].update(self.crawl_id, {"portals": portals_json})
-        if self.mode == "backfill":
-            self.resume(archive_db.interrupted_crawls(self.db, self.mode, portals_json, self.crawl_id))
+    @property
+    def db(self):
+        """The archive database (a run that writes through a queue has none)."""
+        return self.store.db
 
-    def resume(self, crawl_ids: list[int]) -> None:
-        """Take over what killed runs fetched: their pages are served from the archive, not downloaded."""
-        if not crawl_ids:
-            return
-        self.resumable = archive_db.captures_of(self.db, crawl_ids)
-        for crawl_id in crawl_ids:
-            self.db["crawls"].update(crawl_id, {"status": "interrupted"})
-        self.db["crawls"].update(self.crawl_id, {"resumed_from": min(crawl_ids)})
+    def register_portals(self, portals) -> None:
+        """Record which portals this run covers; a backfill takes over what killed runs of it fetched: those
+        pages are served from the archive, not downloaded (crawler/fetch/reuse.py)."""
+        self.resumable = self.store.register_portals(self.crawl_id, self.mode, [p.to_dict() for p in portals])
 
     def report_seen(self, url: str, outcome: str = "held", phase: int = 1) -> None:
         """Count a report of this crawl once: stored (``new``/``changed``/``unchanged``) or already ``held``;
@@ -68,11 +68,10 @@ class ArchiveSession:
             return
         self.closed = True
         self.warc.close()
+        self.store.close()
         errors = errors or {}
-        archive_db.finish_crawl(
-            self.db, self.crawl_id, exit_code,
+        self.store.finish_crawl(
+            self.crawl_id, exit_code, None if reason == "finished" else f"stopped: {reason}",
             pages_fetched=pages_fetched, bytes_fetched=bytes_fetched, pages_second_phase=pages_second_phase,
             errors=sum(errors.values()), error_counts=errors, **self.counts,
         )
-        if reason != "finished":
-            self.db["crawls"].update(self.crawl_id, {"status": f"stopped: {reason}"})

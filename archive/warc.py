@@ -1,7 +1,7 @@
 """WARC files: one writer per crawl, records written the way replay tools read them.
 
 Files are WARC/1.1, one gzip member per record (warcio's ``WARCWriter(gzip=True)``), named
-``<prefix>-<UTC timestamp>-<serial>.warc.gz``. A file is written as ``<name>.warc.gz.open`` and renamed
+``<prefix>-<UTC timestamp>-<serial>-<host>-<pid>.warc.gz`` (also the warcinfo record's WARC-Filename). A file is written as ``<name>.warc.gz.open`` and renamed
 when it is closed; a writer repairs leftover ``.open`` files of killed processes when it starts
 (:func:`recover_open_files`).
 
@@ -32,6 +32,8 @@ import datetime as dt
 import hashlib
 import http
 import os
+import re
+import socket
 import threading
 import zlib
 from dataclasses import dataclass, replace
@@ -69,6 +71,7 @@ REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-dig
 #: Target-URI prefix of rendered-DOM records (cf. browsertrix-crawler's ``urn:text:``/``urn:view:``).
 RENDERED_DOM_PREFIX = "urn:rendered-dom:"
 _CHUNK = 1 << 20
+_HOST = re.sub(r"[^A-Za-z0-9.]+", "-", socket.gethostname()).strip("-") or "host"
 
 
 @dataclass(frozen=True)
@@ -288,9 +291,12 @@ class WarcWriter:
         return str(self._path) if self._path else None
 
     def _new_name(self) -> Path:
+        """``<prefix>-<UTC timestamp>-<serial>-<host>-<pid>.warc.gz`` (WARC 1.1 Annex C's Prefix-Timestamp-
+        Serial-Crawlhost, with the process as Heritrix adds it): writers on several machines sharing one
+        directory never collide."""
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
         while True:
-            path = self.directory / f"{self.prefix}-{stamp}-{self._serial:05d}{WARC_SUFFIX}"
+            path = self.directory / f"{self.prefix}-{stamp}-{self._serial:05d}-{_HOST}-{os.getpid()}{WARC_SUFFIX}"
             self._serial += 1
             if not path.exists() and not Path(str(path) + OPEN_SUFFIX).exists():
                 return path

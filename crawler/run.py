@@ -42,4 +42,4 @@ def run_crawl(portals, data_dir, mode: str, overrides: dict | None = None) -> di
     process.crawl(crawler)
     process.start()
     session = archive_session(crawler)
-    return session.db["crawls"].get(session.crawl_id)
+    return session.store.crawl_row(session.crawl_id)

@@ -16,14 +16,18 @@ ERROR_PREFIX = "govarchive/errors/"
 
 
 class CrawlArchive:
-    """Holds the session of one crawler and closes it with the crawl's counts when the spider closes."""
+    """Holds the session of one crawler and closes it with the crawl's counts when the spider closes.
+
+    Its store is the archive database, or what ``GOVARCHIVE_STORE`` gives (a worker's queue: a factory
+    called with the settings)."""
 
     def __init__(self, crawler):
         settings = crawler.settings
         self.stats = crawler.stats
+        make_store = settings.get("GOVARCHIVE_STORE")
         self.session = ArchiveSession(settings.get("GOVARCHIVE_DATA_DIR"), settings.get("GOVARCHIVE_MODE", "scrapy"),
                                       settings.getint("WARC_MAX_SIZE"), settings.get("WARC_PREFIX"),
-                                      settings.get("USER_AGENT"))
+                                      settings.get("USER_AGENT"), make_store(settings) if make_store else None)
         self.session.register_portals(portals_of(settings).values())
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 

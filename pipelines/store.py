@@ -3,8 +3,6 @@ its attachments, and the listing pages the spider found (the nightly crawl start
 
 from __future__ import annotations
 
-from archive.db import remember_listing, save_attachment, save_report
-from archive.search import index_reports
 from archive.session import ArchiveSession
 from crawler.items import ListingItem, ReportCandidate
 from crawler.session import archive_session
@@ -23,21 +21,16 @@ class StorePipeline:
 
     def process_item(self, item):
         if isinstance(item, ListingItem):
-            remember_listing(self.session.db, item.url, item.portal, item.reports_linked)
+            self.session.store.remember_listing(item.url, item.portal, item.reports_linked)
             return item
         if not isinstance(item, ReportCandidate):
             return item
-        report_id, outcome = save_report(self.session.db, report_row(item, self.session.crawl_id))
+        report_id, outcome = self.session.store.save_report(report_row(item, self.session.crawl_id),
+                                                            [attachment_row(a) for a in item.attachments])
         item.extracted["report_id"] = report_id
         item.extracted["outcome"] = outcome
-        for attachment in item.attachments:
-            save_attachment(self.session.db, attachment_row(report_id, attachment))
         self.session.report_seen(item.url, outcome, item.phase)
         return item
-
-    def close_spider(self):
-        """Bring the full-text index up to date with this crawl's reports (incremental, cheap)."""
-        index_reports(self.session.db)
 
 
 def report_row(item: ReportCandidate, crawl_id: int | None = None) -> dict:
@@ -53,10 +46,11 @@ def report_row(item: ReportCandidate, crawl_id: int | None = None) -> dict:
 ATTACHMENT_FIELDS = ("url", "filename", "text", "text_status", "chars")
 
 
-def attachment_row(report_id: int, attachment: dict) -> dict:
-    """The ``attachments`` row for a fetched (or failed) attachment; a failure keeps its error as status."""
+def attachment_row(attachment: dict) -> dict:
+    """The ``attachments`` row (but its ``report_id``) for a fetched or failed attachment; a failure keeps its
+    error as status."""
     row = {name: attachment.get(name) for name in ATTACHMENT_FIELDS}
-    row.update(report_id=report_id, **_located(attachment.get("warc")))
+    row.update(**_located(attachment.get("warc")))
     row["mime"] = (attachment.get("content_type") or "").split(";")[0].strip() or None
     if attachment.get("error"):
         row["text_status"] = f"error: {attachment['error']}"

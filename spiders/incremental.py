@@ -17,7 +17,6 @@ import datetime as dt
 from scrapy.exceptions import NotConfigured
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
-from archive.db import held_reports, known_listings
 from crawler.requests import KIND, NAV_DEPTH, PORTAL, SCORE, RequestKind
 from crawler.session import archive_session
 from spiders import recheck
@@ -31,7 +30,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
             raise NotConfigured
         self.session = archive_session(crawler)
         self.listing_depth = settings.getint("PORTAL_MAX_DEPTH")
-        self.not_due = not_due(self.session.db, settings.getfloat("RECHECK_NEW_DAYS"),
+        self.not_due = not_due(self.session.store.held_reports(), settings.getfloat("RECHECK_NEW_DAYS"),
                                settings.getfloat("RECHECK_MAX_DAYS"))
         self.started: set[str] = set()
 
@@ -45,7 +44,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         portal = request.meta.get(PORTAL)
         if request.meta.get(KIND) != RequestKind.SEED or portal is None:
             return [request]
-        listings = known_listings(self.session.db, portal)
+        listings = self.session.store.known_listings(portal)
         if not listings:
             return [request]
         if portal in self.started:
@@ -61,7 +60,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         return request
 
 
-def not_due(db, new_days: float, max_days: float) -> set[str]:
+def not_due(held: list[dict], new_days: float, max_days: float) -> set[str]:
     """URLs of the reports held that a run starting now need not check again yet (spiders/recheck.py)."""
     now = dt.datetime.now(dt.timezone.utc)
-    return {row["url"] for row in held_reports(db) if not recheck.is_due(row, now, new_days, max_days)}
+    return {row["url"] for row in held if not recheck.is_due(row, now, new_days, max_days)}

@@ -21,7 +21,6 @@ import logging
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
-from archive.db import latest_capture
 from archive.session import ArchiveSession
 from archive.warc import WarcLocation, read_record
 from crawler.requests import DONT_REUSE_ARCHIVE, PRIOR_CAPTURE, WARC
@@ -51,7 +50,7 @@ class ArchiveReuseMiddleware:
             if response is not None:
                 self.stats.inc_value("govarchive/reused/resumed")
                 return response
-        prior = latest_capture(self.session.db, request.url)
+        prior = self.session.store.latest_capture(request.url)
         if prior:
             request.meta[PRIOR_CAPTURE] = prior  # the capture middleware dedupes against it
             if prior["etag"]:

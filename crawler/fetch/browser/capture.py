@@ -19,7 +19,6 @@ from scrapy.responsetypes import responsetypes
 from scrapy_playwright.page import PageMethod
 
 from archive.capture import capture_exchange, flag_capture
-from archive.db import latest_capture
 from crawler.fetch.browser.handler import init_page
 from crawler.fetch.browser.page import Exchange, PageTracker
 from crawler.fetch.browser.routing import body_mode, is_file_document, plain_request
@@ -148,7 +147,7 @@ class BrowserCaptureMiddleware:
                 continue
             headers = [(k, v) for k, v in exchange.headers if k.lower() != "content-encoding"]
             request_type = request.meta.get(KIND) if exchange.is_document else exchange.resource_type
-            prior = None if exchange.is_document else latest_capture(self.session.db, exchange.url)
+            prior = None if exchange.is_document else self.session.store.latest_capture(exchange.url)
             locations[exchange] = capture_exchange(
                 self.session, self.stats, url=exchange.url, method=exchange.method,
                 request_headers=exchange.request_headers, request_body=exchange.request_body,
