@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 DATA   ?= data
-# Debian packages the project uses: Chromium for JavaScript-only pages, antiword/catdoc for .doc attachments.
-APT_PACKAGES := chromium antiword catdoc
+# Debian packages the project uses: Chromium for JavaScript-only pages, antiword/catdoc for .doc attachments,
+# redis-server for distributed crawls (the tests start their own).
+APT_PACKAGES := chromium antiword catdoc redis-server
 
 .PHONY: install system-packages test demo serve bench clean
 

@@ -63,6 +63,7 @@ CAPTURE_COLUMNS = {
     "warc_type": str,
     "browser": int,
     "error": str,
+    "capture_key": str,
 }
 
 CRAWL_COLUMNS = {
@@ -83,6 +84,7 @@ CRAWL_COLUMNS = {
     "exit_code": int,
     "status": str,
     "resumed_from": int,
+    "run_key": str,
 }
 
 ATTACHMENT_COLUMNS = {
@@ -130,6 +132,9 @@ def open_db(data_dir: str | Path) -> sqlite_utils.Database:
     path.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(path / DB_NAME)
     db.enable_wal()
+    # With WAL, NORMAL syncs at checkpoints, not at every commit: a killed process loses nothing committed
+    # (a power cut may lose the last transactions); FULL cost an fsync per captured exchange.
+    db.execute("pragma synchronous = normal")
     ensure_schema(db)
     return db
 
@@ -145,6 +150,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["reports"].create_index(["url", "version"], unique=True, if_not_exists=True)
     db["reports"].create_index(["is_latest", "portal", "report_year"], if_not_exists=True)
     db["captures"].create_index(["url", "fetched_at"], if_not_exists=True)
+    # rows sent by the workers of a distributed crawl (crawler/queue): applied once however often delivered
+    db["captures"].create_index(["capture_key"], unique=True, if_not_exists=True)
+    db["crawls"].create_index(["run_key"], unique=True, if_not_exists=True)
     db["attachments"].create_index(["report_id", "url"], unique=True, if_not_exists=True)
 
 
@@ -272,9 +280,10 @@ def save_attachment(db: sqlite_utils.Database, attachment: dict) -> int:
     return db["attachments"].upsert(attachment, pk=("report_id", "url")).last_pk
 
 
-def remember_listing(db: sqlite_utils.Database, url: str, portal: str, reports_linked: int) -> None:
-    """Remember a report-column listing page so the nightly crawl can revisit it."""
-    now = utcnow()
+def remember_listing(db: sqlite_utils.Database, url: str, portal: str, reports_linked: int,
+                     at: str | None = None) -> None:
+    """Remember a report-column listing page (seen ``at``, default now) so the nightly crawl can revisit it."""
+    now = at or utcnow()
     existing = db["listings"].count_where("url = ?", [url])
     if existing:
         db["listings"].update(url, {"last_fetched_at": now, "reports_linked": reports_linked})

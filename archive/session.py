@@ -29,8 +29,7 @@ class ArchiveSession:
         self.crawl_id = self.store.start_crawl(mode)
         self.warc = WarcWriter(
             self.data_dir / "warc",
-            prefix=f"{warc_prefix}-{self.crawl_id:05d}" if isinstance(self.crawl_id, int) else
-            f"{warc_prefix}-{self.crawl_id}",
+            prefix=f"{warc_prefix}-{self.crawl_id:05d}" if isinstance(self.crawl_id, int) else warc_prefix,
             max_size=warc_max_size,
             warcinfo={"software": software, "format": "WARC File Format 1.1", "crawl-id": str(self.crawl_id),
                       "mode": mode},

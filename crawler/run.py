@@ -35,11 +35,17 @@ def crawl_settings(data_dir, mode: str, overrides: dict | None = None, portals=(
     return settings
 
 
+class CrawlNotStarted(RuntimeError):
+    """The crawl could not start (its archive session could not be opened); the log says why."""
+
+
 def run_crawl(portals, data_dir, mode: str, overrides: dict | None = None) -> dict:
     """Crawl ``portals`` (registry Portal objects) and return the finished ``crawls`` row."""
     process = CrawlerProcess(crawl_settings(data_dir, mode, overrides, portals))
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler)
     process.start()
+    if not hasattr(crawler, "govarchive_archive"):
+        raise CrawlNotStarted(f"the crawl did not start: see the log in {Path(data_dir) / 'logs'}")
     session = archive_session(crawler)
     return session.store.crawl_row(session.crawl_id)

@@ -8,6 +8,7 @@ counts taken from Scrapy's stats (``govarchive/…``).
 from __future__ import annotations
 
 from scrapy import signals
+from scrapy.utils.misc import load_object
 
 from archive.session import ArchiveSession
 from crawler.registry import portals_of
@@ -18,13 +19,13 @@ ERROR_PREFIX = "govarchive/errors/"
 class CrawlArchive:
     """Holds the session of one crawler and closes it with the crawl's counts when the spider closes.
 
-    Its store is the archive database, or what ``GOVARCHIVE_STORE`` gives (a worker's queue: a factory
-    called with the settings)."""
+    Its store is the archive database, or what ``GOVARCHIVE_STORE`` names (a factory called with the
+    settings: a distributed worker's queue, crawler/queue/store.py)."""
 
     def __init__(self, crawler):
         settings = crawler.settings
         self.stats = crawler.stats
-        make_store = settings.get("GOVARCHIVE_STORE")
+        make_store = load_object(settings["GOVARCHIVE_STORE"]) if settings.get("GOVARCHIVE_STORE") else None
         self.session = ArchiveSession(settings.get("GOVARCHIVE_DATA_DIR"), settings.get("GOVARCHIVE_MODE", "scrapy"),
                                       settings.getint("WARC_MAX_SIZE"), settings.get("WARC_PREFIX"),
                                       settings.get("USER_AGENT"), make_store(settings) if make_store else None)

@@ -4,12 +4,13 @@
 - archive.py: ``reports``, ``search``, ``index``, ``show``, ``stats``, ``verify``, ``export``, ``cdxj``, ``wacz``
 - coverage.py: ``coverage``, ``alerts``
 - portals.py: ``portals discover | add | check``
+- queue.py: ``enqueue``, ``worker``, ``writer``, ``queue`` (a crawl over several workers: crawler/queue)
 
 Each command is a thin layer over a library function; listings print through output.py
 (``--format table|json|csv``). Errors are short messages (exit 2 for bad usage), never tracebacks.
 """
 
-from crawler.cli import archive, coverage, crawl, portals  # noqa: F401  (each registers its commands)
+from crawler.cli import archive, coverage, crawl, portals, queue  # noqa: F401  (each registers its commands)
 from crawler.cli.base import cli
 
 

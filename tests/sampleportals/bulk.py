@@ -1,7 +1,9 @@
-"""A large generated portal for ``make bench``: a TRS county site whose departments each publish a report a year.
+"""Generated TRS county portals whose departments each publish a report a year, at any size.
 
-40 departments × 12 years = 480 reports in one report column (24 list pages behind a script pager), plus
-120 news articles: about 650 pages, so a backfill and a nightly crawl can be compared at a realistic size.
+``taoyuan`` (``make bench``): 40 departments × 12 years = 480 reports in one report column (24 list pages
+behind a script pager), plus 120 news articles: about 650 pages, so a backfill and a nightly crawl can be
+compared at a realistic size. ``fleet(n)``: n small portals, each on a loopback address of its own (so each
+is its own host for Scrapy's per-host limits), for distributed crawls; ``county`` makes any of them.
 """
 
 from __future__ import annotations
@@ -23,37 +25,56 @@ DEPARTMENTS = ["发展和改革局", "教育局", "科技和工业信息化局",
 YEARS = range(2008, 2020)
 
 
+COUNTIES = ["桃源县", "汉寿县", "澧县", "临澧县", "石门县", "安乡县", "津市市", "鼎城区", "武陵区", "慈利县", "桑植县",
+            "永定区", "武陵源区", "南县", "华容县", "湘阴县", "平江县", "汨罗市", "临湘市", "岳阳县", "君山区", "云溪区",
+            "屈原区", "沅江市", "桃江县", "安化县", "赫山区", "资阳区", "大通湖区", "新化县", "冷水江市", "涟源市"]
+
+
 def taoyuan(departments: int = len(DEPARTMENTS), news: int = 120) -> Site:
-    rnd = random.Random("taoyuan")
-    place, county = "桃源县", "桃源县"
+    return county("taoyuan", "桃源县", departments, YEARS, news, code="4307250001")
+
+
+def fleet(count: int = 20, departments: int = 4, years=range(2017, 2020), news: int = 4) -> list:
+    """Builders of ``count`` small portals, portal i on 127.0.3.(i+1)."""
+    def build(i: int):
+        return lambda: county(f"fleet{i + 1:02d}", COUNTIES[i % len(COUNTIES)], departments, years, news,
+                              bind=f"127.0.3.{i + 1}", code=f"43{i + 1:02d}000001")
+    return [build(i) for i in range(count)]
+
+
+def county(site_id: str, place: str, departments: int, years, news: int, bind: str | None = None,
+           code: str = "4300000001") -> Site:
+    """A county portal: ``departments`` × ``years`` reports in one report column, ``news`` news articles."""
+    rnd = random.Random(site_id)
+    government = f"{place}人民政府"
     reports = [
-        _report(f"{county}{dept}{year}年度政府信息公开工作年度报告",
-                datetime(year + 1, 1, 15, 9, 0) + timedelta(days=i % 40, minutes=i), f"{county}{dept}", year, rnd,
+        _report(f"{place}{dept}{year}年度政府信息公开工作年度报告",
+                datetime(year + 1, 1, 15, 9, 0) + timedelta(days=i % 40, minutes=i), f"{place}{dept}", year, rnd,
                 dept, place)
-        for year in YEARS for i, dept in enumerate(DEPARTMENTS[:departments])
+        for year in years for i, dept in enumerate(DEPARTMENTS[:departments])
     ]
     report_col = Column("zfxxgknb", "政府信息公开年报", "/zwgk/zfxxgknb/", per_page=20, section="政务公开",
                         articles=reports)
-    titles = [f"{place}{topic}（第{n}期）" for n in range(1, news + 1)
-              for topic in ["召开重点项目建设推进会"]][:news]
+    titles = [f"{place}召开重点项目建设推进会（第{n}期）" for n in range(1, news + 1)]
     news_col = Column("xwdt", "新闻动态", "/xwzx/xwdt/", per_page=20,
                       articles=_news(rnd, titles, datetime(2020, 4, 1, 9, 0), place, "县融媒体中心", "县", (1, 3)))
     guide = Column("zfxxgkzn", "政府信息公开指南", "/zwgk/zfxxgkzn/", articles=[
-        Article("桃源县人民政府信息公开指南", datetime(2019, 6, 1, 9, 0),
-                text.guide_lines("桃源县人民政府", "桃源县政务公开办", "桃源县漳江镇", "0736-6622000"), "decoy", "县政府办")])
-    site = Site("taoyuan", "桃源县人民政府", "湖南省常德市桃源县", "county", "trs", "trs",
-                _columns(news_col, guide, report_col))
+        Article(f"{government}信息公开指南", datetime(2019, 6, 1, 9, 0),
+                text.guide_lines(government, f"{place}政务公开办", place, "0736-6622000"), "decoy", "县政府办")])
+    site = Site(site_id, government, f"湖南省{place}", "county", "trs", "trs", _columns(news_col, guide, report_col))
     site.channels = [Channel("/xwzx/index.html", "新闻中心", ["xwdt"]),
                      Channel("/zwgk/index.html", "政务公开", ["zfxxgkzn", "zfxxgknb"])]
     site.info = {
         "report_column": "zfxxgknb", "built": datetime(2020, 4, 2, 18, 0),
-        "site_name": "桃源县人民政府", "domain": "www.taoyuan.gov.cn", "site_code": "4307250001",
-        "welcome": "欢迎访问桃源县人民政府门户网站!", "province": "湖南省人民政府", "province_url": "http://www.hunan.gov.cn/",
-        "sponsor": "桃源县人民政府办公室", "operator": "桃源县融媒体中心", "icp": "湘ICP备05012345号",
+        "site_name": government, "domain": f"www.{site_id}.gov.cn", "site_code": code,
+        "welcome": f"欢迎访问{government}门户网站!", "province": "湖南省人民政府", "province_url": "http://www.hunan.gov.cn/",
+        "sponsor": f"{government}办公室", "operator": f"{place}融媒体中心", "icp": "湘ICP备05012345号",
         "police": "湘公网安备 43072502000123号",
         "nav": [("首页", "/"), ("新闻中心", "/xwzx/index.html"), ("政务公开", "/zwgk/index.html")],
         "home_columns": ["xwdt"],
         "home_links": [("政府信息公开年报", "/zwgk/zfxxgknb/index.html")],
         "external": [("湖南省人民政府", "http://www.hunan.gov.cn/")],
     }
+    if bind:
+        site.info["bind"] = bind
     return site

@@ -1,0 +1,99 @@
+"""``govarchive enqueue | worker | writer | queue``: a crawl over several workers and machines, into one archive.
+
+Thin layers over crawler/queue (the design is in its package docstring).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from crawler.cli.base import cli, data_option, format_option, parse_overrides, settings_option
+from crawler.cli.output import Column, echo_json, emit
+from crawler.registry import RegistryError, load_registry, portal_for_url
+
+IN_FLIGHT_COLUMNS = [Column("portal", "portal", 16), Column("worker", "worker", 24), Column("entry", "entry", 16),
+                     Column("idle_seconds", "idle s", 7, ">"), Column("deliveries", "tries", 5, ">")]
+
+
+def redis_option(func):
+    func = click.option("--queue", "namespace", default="govarchive", show_default=True,
+                        help="Namespace of the queue's Redis keys (several queues can share one Redis).")(func)
+    return click.option("--redis", "redis_url", required=True, metavar="URL",
+                        help="The Redis server of the queue, e.g. redis://queue-host:6379/0.")(func)
+
+
+def _queue(redis_url, namespace, consumer="", lease=120.0):
+    from crawler.queue.keys import Keys, connect
+    from crawler.queue.portals import PortalQueue
+
+    return PortalQueue(connect(redis_url), Keys(namespace), consumer, lease)
+
+
+@cli.command()
+@redis_option
+@click.option("--portals", "registry", type=click.Path(dir_okay=False),
+              help="Registry file of portals to queue (default: the shipped crawler/portals.json).")
+@click.option("--portal", "urls", multiple=True, metavar="URL", help="Queue this portal instead (repeatable).")
+@click.option("--mode", type=click.Choice(["nightly", "backfill"]), default="nightly", show_default=True)
+def enqueue(redis_url, namespace, registry, urls, mode):
+    """Queue a crawl of every portal of a registry (or of the portals given) for the workers."""
+    try:
+        known = load_registry(registry)
+        portals = [portal_for_url(u, known) for u in urls] if urls else known
+    except RegistryError as exc:
+        raise click.UsageError(str(exc)) from None
+    entries = _queue(redis_url, namespace).enqueue([p.to_dict() for p in portals], mode)
+    click.echo(f"queued {len(entries)} portal(s) for a {mode} crawl on {redis_url} ({namespace})")
+
+
+@cli.command()
+@redis_option
+@data_option
+@click.option("--until-empty", is_flag=True, help="Exit once the queue holds nothing pending or in flight.")
+@click.option("--lease", default=120.0, show_default=True, type=click.FloatRange(2),
+              help="Seconds a leased portal stays this worker's without a sign of life.")
+@click.option("--batch", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Portals leased and crawled together.")
+@settings_option
+def worker(redis_url, namespace, data_dir, until_empty, lease, batch, overrides):
+    """Crawl portals from the queue, writing WARC files into DATA/warc and rows through the writer."""
+    from crawler.queue.keys import Keys, connect
+    from crawler.queue.worker import Worker
+
+    runner = Worker(connect(redis_url), Keys(namespace), redis_url, data_dir, lease, batch, parse_overrides(overrides))
+    sys.exit(runner.run(until_empty=until_empty))
+
+
+@cli.command()
+@redis_option
+@data_option
+@click.option("--until-empty", is_flag=True, help="Exit once every queued portal is crawled and its results applied.")
+def writer(redis_url, namespace, data_dir, until_empty):
+    """Apply the workers' results to DATA/archive.db: the one writer of the archive."""
+    from crawler.lock import LockHeld
+    from crawler.queue.keys import Keys, connect
+    from crawler.queue.writer import Writer
+
+    try:
+        sys.exit(Writer(connect(redis_url), Keys(namespace), data_dir).run(until_empty=until_empty))
+    except LockHeld as exc:
+        click.echo(f"govarchive: {exc}", err=True)
+        sys.exit(2)
+
+
+@cli.command("queue")
+@redis_option
+@format_option(choices=("table", "json"))
+def queue_status(redis_url, namespace, fmt):
+    """Portals pending, in flight (by worker, since when), done and failed."""
+    queue = _queue(redis_url, namespace)
+    counts, in_flight = queue.counts(), queue.in_flight()
+    if fmt == "json":
+        echo_json({**counts, "in_flight_portals": in_flight})
+        return
+    click.echo(f"{counts['pending']} pending, {counts['in_flight']} in flight, {counts['done']} done, "
+               f"{counts['failed']} failed")
+    if in_flight:
+        emit(in_flight, IN_FLIGHT_COLUMNS, fmt)

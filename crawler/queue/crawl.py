@@ -1,0 +1,66 @@
+"""``python -m crawler.queue.crawl``: one crawl of the portals a worker leased (crawler/queue/worker.py runs it).
+
+The crawl is the ordinary one (spider, fetch middlewares, pipelines), with a QueueStore: its rows go to the
+writer, its WARC files into the shared data directory. It ends when the worker that started it dies (the read
+end of a pipe whose write end only the worker holds reads EOF), however the worker dies.
+
+Exit codes as ``govarchive crawl``: 0 finished, 1 finished with errors, 2 could not run (e.g. no answer from
+the writer).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+import threading
+from pathlib import Path
+
+from crawler.registry import portal_from_dict
+from crawler.run import EXIT_COULD_NOT_RUN, CrawlNotStarted, run_crawl
+
+
+def exit_with_worker(alive_fd: int) -> None:
+    """End this process as soon as the worker is gone: EOF on the pipe it holds the write end of."""
+    def watch():
+        while os.read(alive_fd, 1):
+            pass
+        os._exit(EXIT_COULD_NOT_RUN)
+
+    threading.Thread(target=watch, name="exit-with-worker", daemon=True).start()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawler.queue.crawl", description=__doc__.splitlines()[0])
+    parser.add_argument("--redis", required=True)
+    parser.add_argument("--ns", required=True)
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--mode", required=True, choices=["nightly", "backfill"])
+    parser.add_argument("--leases", required=True, help="JSON: [{entry, portal}, …]")
+    parser.add_argument("--alive-fd", type=int, required=True)
+    parser.add_argument("--state-timeout", type=float, default=300.0)
+    parser.add_argument("--settings", default="{}", help="JSON: Scrapy settings for this crawl")
+    args = parser.parse_args(argv)
+    exit_with_worker(args.alive_fd)
+    leases = json.loads(args.leases)
+    portals = [portal_from_dict(lease["portal"], "queue") for lease in leases]
+    logs = Path(args.data) / "logs"
+    settings = {
+        **json.loads(args.settings),
+        "GOVARCHIVE_STORE": "crawler.queue.store.from_settings",
+        "GOVARCHIVE_QUEUE": {"redis": args.redis, "ns": args.ns, "state_timeout": args.state_timeout,
+                             "entries": {lease["portal"]["id"]: lease["entry"] for lease in leases}},
+        "LOG_FILE": str(logs / f"worker-{socket.gethostname()}-{os.getpid()}-{args.mode}.log"),
+    }
+    try:
+        row = run_crawl(portals, args.data, args.mode, settings)
+    except CrawlNotStarted as exc:
+        print(f"govarchive worker crawl: {exc}", file=sys.stderr)
+        return EXIT_COULD_NOT_RUN
+    return row.get("exit_code", EXIT_COULD_NOT_RUN)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

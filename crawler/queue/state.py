@@ -1,0 +1,41 @@
+"""What the archive knows of a portal, for a worker that never opens the archive database.
+
+A worker's crawl asks the writer (a ``state`` message on the results stream, answered on
+``<ns>:state:<entry>``) before it starts: the portal's remembered listing pages (where a nightly run starts),
+the newest full 2xx capture of each of its URLs (conditional requests, revisit records) and its held
+reports (the re-check schedule, and whether a report is new, changed or unchanged). The answer comes after
+every result sent before the question has been applied, so it is up to date with the worker's own runs.
+"""
+
+from __future__ import annotations
+
+import json
+
+import sqlite_utils
+
+from archive import db as archive_db
+
+REPORT_FIELDS = ("url", "version", "publish_date", "fetched_at", "last_seen_at", "first_fetched_at", "text_sha1")
+
+
+def portal_state(db: sqlite_utils.Database, portal: str) -> dict:
+    """``{listings, captures: {url: capture}, reports: {url: report}}`` of one portal."""
+    captures = db.query(
+        "select * from captures where id in (select max(id) from captures where portal = ? and status between 200 "
+        "and 299 and warc_type = 'response' and error is null group by url)", [portal])
+    reports = db.query(
+        "select r.*, (select min(fetched_at) from reports f where f.url = r.url) as first_fetched_at "
+        "from reports r where r.portal = ? and r.is_latest = 1", [portal])
+    return {"listings": archive_db.known_listings(db, portal),
+            "captures": {row["url"]: row for row in captures},
+            "reports": {row["url"]: {key: row[key] for key in REPORT_FIELDS} for row in reports}}
+
+
+def request_state(client, keys, sender, entry: str, portal: str, timeout: float) -> dict:
+    """Ask the writer for the state of ``portal`` (its queue ``entry``) and wait for the answer."""
+    client.delete(keys.state(entry))
+    sender.send("state", entry=entry, portal=portal)
+    answer = client.blpop([keys.state(entry)], timeout=max(1, int(timeout)))
+    if answer is None:
+        raise TimeoutError(f"no state for portal {portal} from the writer within {timeout:g} s (is it running?)")
+    return json.loads(answer[1])

@@ -1,0 +1,75 @@
+"""``govarchive writer``: the one process that writes ``archive.db``, applying the workers' results in order.
+
+It holds the data directory's lock (crawler/lock.py) for as long as it runs, reads the results stream in
+the consumer group ``writers`` (after a crash of its own, first what it had read and not acknowledged),
+applies each batch (crawler/queue/results.py: idempotent), acknowledges and deletes the applied messages,
+and brings the search index up to date after reports were stored, at most every INDEX_EVERY seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import redis
+
+from archive.db import open_db
+from archive.search import index_reports
+from crawler.lock import data_dir_lock
+from crawler.queue.keys import WRITERS, Keys
+from crawler.queue.portals import PortalQueue
+from crawler.queue.results import apply
+
+BATCH = 500
+INDEX_EVERY = 10.0  # seconds
+
+
+class Writer:
+    def __init__(self, client: redis.Redis, keys: Keys, data_dir, consumer: str = "writer"):
+        self.client = client
+        self.keys = keys
+        self.data_dir = data_dir
+        self.consumer = consumer
+        self.portals = PortalQueue(client, keys)
+        self.index_due = False
+        self.indexed_at = 0.0
+
+    def ensure_group(self) -> None:
+        try:
+            self.client.xgroup_create(self.keys.results, WRITERS, id="0", mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    def run(self, until_empty: bool = False, block_ms: int = 1000) -> int:
+        with data_dir_lock(self.data_dir, "govarchive writer"):
+            self.db = open_db(self.data_dir)
+            self.ensure_group()
+            self.drain("0")  # what this writer read before it was stopped, unacknowledged
+            while True:
+                if not self.drain(">", block_ms) and until_empty and self.idle():
+                    self.index(force=True)
+                    return 0
+                self.index()
+
+    def drain(self, start: str, block_ms: int | None = None) -> int:
+        """Apply one batch read from ``start`` (``0``: this consumer's pending messages; ``>``: new ones)."""
+        answer = self.client.xreadgroup(WRITERS, self.consumer, {self.keys.results: start}, count=BATCH,
+                                        block=block_ms)
+        messages = answer[0][1] if answer else []
+        for _, fields in messages:
+            self.index_due |= apply(self.db, self.client, self.keys, fields["kind"], json.loads(fields["body"]))
+        if messages:
+            ids = [message_id for message_id, _ in messages]
+            self.client.xack(self.keys.results, WRITERS, *ids)
+            self.client.xdel(self.keys.results, *ids)
+        return len(messages)
+
+    def idle(self) -> bool:
+        """No result waiting or unapplied (applied ones are deleted), and no portal pending or being crawled."""
+        return not self.client.xlen(self.keys.results) and self.portals.is_empty()
+
+    def index(self, force: bool = False) -> None:
+        if self.index_due and (force or time.monotonic() - self.indexed_at >= INDEX_EVERY):
+            index_reports(self.db)
+            self.index_due, self.indexed_at = False, time.monotonic()
