@@ -45,6 +45,7 @@ serve: install
 bench: install
 	$(BIN)/python -m bench.nightly_vs_backfill
 	$(BIN)/python -m bench.search_latency
+	$(BIN)/python -m bench.figures_parse
 	$(BIN)/python -m bench.sample_portals
 
 clean:

@@ -40,6 +40,7 @@ REPORT_COLUMNS = {
     "extractor": str,
     "found_on": str,
     "link_text": str,
+    "figures_parser": str,
     "text": str,  # last: queries on the other columns need not read through the text
 }
 
@@ -111,6 +112,35 @@ PORTAL_COLUMNS = {
     "hosts": str,
 }
 
+FIGURE_COLUMNS = {
+    "id": int,
+    "report_id": int,
+    "table_no": int,
+    "row_key": str,
+    "col_key": str,
+    "value": float,
+    "unit": str,
+    "raw": str,
+    "source": str,
+    "parser": str,
+}
+
+CHECK_COLUMNS = {
+    "id": int,
+    "report_id": int,
+    "name": str,
+    "ok": int,
+    "detail": str,
+    "parser": str,
+}
+
+COPY_COLUMNS = {
+    "report_id": int,
+    "source_id": int,
+    "share": float,
+    "parser": str,
+}
+
 LISTING_COLUMNS = {
     "url": str,
     "portal": str,
@@ -147,6 +177,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     _table(db, "captures", CAPTURE_COLUMNS, pk="id", foreign_keys=[("crawl_id", "crawls", "id")])
     _table(db, "attachments", ATTACHMENT_COLUMNS, pk="id", foreign_keys=[("report_id", "reports", "id")])
     _table(db, "listings", LISTING_COLUMNS, pk="url")
+    _table(db, "report_figures", FIGURE_COLUMNS, pk="id", foreign_keys=[("report_id", "reports", "id")])
+    _table(db, "report_checks", CHECK_COLUMNS, pk="id", foreign_keys=[("report_id", "reports", "id")])
+    _table(db, "report_copies", COPY_COLUMNS, pk="report_id", foreign_keys=[("report_id", "reports", "id"),
+                                                                         ("source_id", "reports", "id")])
     db["reports"].create_index(["url", "version"], unique=True, if_not_exists=True)
     db["reports"].create_index(["is_latest", "portal", "report_year"], if_not_exists=True)
     db["captures"].create_index(["url", "fetched_at"], if_not_exists=True)
@@ -154,6 +188,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["captures"].create_index(["capture_key"], unique=True, if_not_exists=True)
     db["crawls"].create_index(["run_key"], unique=True, if_not_exists=True)
     db["attachments"].create_index(["report_id", "url"], unique=True, if_not_exists=True)
+    db["report_figures"].create_index(["report_id"], if_not_exists=True)
+    db["report_figures"].create_index(["table_no", "row_key", "col_key"], if_not_exists=True)
+    db["report_checks"].create_index(["report_id"], if_not_exists=True)
+    db["report_checks"].create_index(["name", "ok"], if_not_exists=True)
 
 
 def _table(db, name, columns, pk, foreign_keys=None):
@@ -278,6 +316,21 @@ def save_report(db: sqlite_utils.Database, report: dict) -> tuple[int, str]:
 def save_attachment(db: sqlite_utils.Database, attachment: dict) -> int:
     """Insert or replace the attachment ``(report_id, url)``."""
     return db["attachments"].upsert(attachment, pk=("report_id", "url")).last_pk
+
+
+def save_figures(db: sqlite_utils.Database, report_id: int, parsed: dict) -> None:
+    """Replace the figures and checks of one report version with ``parsed`` (pipelines.figures.parse_report:
+    ``figures``, ``checks``, ``parser``, ``sources``)."""
+    parser = parsed["parser"]
+    sources = {int(table): source for table, source in (parsed.get("sources") or {}).items()}
+    with db.conn:
+        db.execute("delete from report_figures where report_id = ?", [report_id])
+        db.execute("delete from report_checks where report_id = ? and name not like 't3.carryover%'", [report_id])
+        db["report_figures"].insert_all([{**figure, "report_id": report_id, "source": sources.get(figure["table_no"]),
+                                          "parser": parser} for figure in parsed["figures"]])
+        db["report_checks"].insert_all([{**check, "ok": int(bool(check["ok"])), "report_id": report_id,
+                                         "parser": parser} for check in parsed["checks"]])
+        db.execute("update reports set figures_parser = ? where id = ?", [parser, report_id])
 
 
 def remember_listing(db: sqlite_utils.Database, url: str, portal: str, reports_linked: int,

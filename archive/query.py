@@ -87,7 +87,63 @@ def report_meta(db: sqlite_utils.Database, report: dict) -> dict:
     meta["versions"] = list(db.query(
         "select id, version, is_latest, fetched_at, last_seen_at, chars, text_sha1 from reports "
         "where url = ? order by version", [report["url"]]))
+    meta["figures"] = db.execute("select count(*) from report_figures where report_id = ?",
+                                 [report["id"]]).fetchone()[0]
+    meta["checks"] = list(db.query("select name, ok, detail from report_checks where report_id = ? order by id",
+                                   [report["id"]]))
+    meta["copy_of"] = next(db.query("select c.source_id, c.share, r.title, r.report_year from report_copies c "
+                                    "join reports r on r.id = c.source_id where c.report_id = ?", [report["id"]]), None)
     return meta
+
+
+#: Headline counts comparable across the report forms: (column, header, alternatives). The first
+#: alternative whose figures are all present gives the value, their sum: the 2019 form's tables (t3, t4)
+#: first, then an older report's table rows (t0 …:表格), then its sentences (t0 …:正文).
+FIGURE_SUMMARY = [
+    ("requests", "new requests", (("t3:一:总计",), ("t0:收到申请:表格",), ("t0:收到申请:正文",))),
+    ("answered", "answered", (("t3:三（七）:总计",), ("t0:答复申请:表格",), ("t0:答复申请:正文",))),
+    ("carried_over", "carried over", (("t3:四:总计",),)),
+    ("reviews", "reviews", (("t4:行政复议:总计",), ("t0:行政复议:表格",), ("t0:行政复议:正文",))),
+    ("lawsuits", "lawsuits", (("t4:未经复议直接起诉:总计", "t4:复议后起诉:总计"), ("t0:行政诉讼:表格",),
+                              ("t0:行政诉讼:正文",))),
+]
+
+
+def figures_table(db: sqlite_utils.Database, portal: str | None = None, year: int | None = None) -> list[dict]:
+    """One row per latest report: ``id, portal, agency, report_year, title, checks_ok, checks_failed``, the
+    headline counts of :data:`FIGURE_SUMMARY` and one column per figure, ``t<table>:<row>:<col>``
+    (``t3:一:总计``, ``t0:收到申请:正文``) holding its value."""
+    where, params = ["r.is_latest = 1"], []
+    for column, value in (("r.portal", portal), ("r.report_year", year)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    chosen = f"from reports r where {' and '.join(where)}"
+    rows = {row["id"]: {**row, "checks_ok": 0, "checks_failed": 0} for row in db.query(
+        f"select r.id, r.portal, r.agency, r.report_year, r.title {chosen} order by r.portal, r.report_year, r.id",
+        params)}
+    for figure in db.query("select report_id, table_no, row_key, col_key, value from report_figures "
+                           f"where report_id in (select r.id {chosen})", params):
+        key = f"t{figure['table_no']}:{figure['row_key']}:{figure['col_key']}"
+        rows[figure["report_id"]][key] = _number(figure["value"])
+    for check in db.query("select report_id, sum(ok) as passed, count(*) - sum(ok) as failed from report_checks "
+                          f"where report_id in (select r.id {chosen}) group by report_id", params):
+        rows[check["report_id"]].update(checks_ok=check["passed"], checks_failed=check["failed"])
+    for row in rows.values():
+        row.update({column: _headline(row, alternatives) for column, _, alternatives in FIGURE_SUMMARY})
+    return list(rows.values())
+
+
+def _number(value: float | None) -> float | int | None:
+    """12.0 as 12: counts are whole numbers; amounts (万元) keep their fraction."""
+    return int(value) if value is not None and value.is_integer() else value
+
+
+def _headline(row: dict, alternatives) -> float | None:
+    for keys in alternatives:
+        if all(row.get(key) is not None for key in keys):
+            return sum(row[key] for key in keys)
+    return None
 
 
 def raw_response(data_dir, row: dict) -> bytes:

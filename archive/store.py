@@ -13,7 +13,7 @@ through their :class:`~archive.session.ArchiveSession` and call only these metho
 ``record_capture(...)``     a ``captures`` row; a key for ``flag_capture``
 ``flag_capture(key, …)``    an ``error`` on a capture found to be a failure later
 ``latest_capture(url)``     the newest full 2xx capture of a URL (conditional requests, revisit records)
-``save_report(row, atts)``  a report version and its attachments; ``(id, new|changed|unchanged)``
+``save_report(row, …)``     a report version, its attachments and statistics; ``(id, new|changed|unchanged)``
 ``remember_listing(...)``   a report-column listing page
 ``known_listings(portal)``  the listing pages remembered for a portal (where a nightly run starts)
 ``held_reports()``          the latest version of every report held (re-check schedule)
@@ -67,10 +67,12 @@ class SqliteStore:
     def latest_capture(self, url: str) -> dict | None:
         return archive_db.latest_capture(self.db, url)
 
-    def save_report(self, row: dict, attachments: list[dict]) -> tuple[int, str]:
+    def save_report(self, row: dict, attachments: list[dict], figures: dict | None = None) -> tuple[int, str]:
         report_id, outcome = archive_db.save_report(self.db, row)
         for attachment in attachments:
             archive_db.save_attachment(self.db, {**attachment, "report_id": report_id})
+        if figures is not None:
+            archive_db.save_figures(self.db, report_id, figures)
         return report_id, outcome
 
     def remember_listing(self, url: str, portal: str, reports_linked: int) -> None:

@@ -3,8 +3,8 @@
 For each group (default: all but ``bulk``, which ``bench.nightly_vs_backfill`` covers) the portals are served
 on 127.0.0.1 and crawled once with ``govarchive crawl`` into a fresh data directory. Per portal: reports the
 portal serves and reports archived, pages the portal has, requests it received, captures (WARC exchanges,
-robots.txt and failures included) and how many distinct URLs needed the browser; per group: exit code,
-wall time and peak RSS of the crawl.
+robots.txt and failures included), how many distinct URLs needed the browser, and the statistics read
+(reports with figures, checks passed and failed); per group: exit code, wall time and peak RSS of the crawl.
 
 Then each portal is backfilled on its own (``govarchive backfill``): reports found by the focused crawl and by
 the second phase, pages each fetched, and the pages strictly needed to reach the reports reachable by links
@@ -38,8 +38,19 @@ def portal_rows(group: str, portals: SamplePortals, run) -> list[list]:
         captures = run.captures("portal = ?", [p.id])
         rows.append([group, p.id, len(expected), len(expected & archived), len(archived - expected),
                      len(portals.page_urls(p.id)), sum(1 for e in portals.request_log if e[0] == p.id),
-                     len(captures), len({c["url"] for c in captures if c["browser"]})])
+                     len(captures), len({c["url"] for c in captures if c["browser"]}), *figure_counts(run, p.id)])
     return rows
+
+
+def figure_counts(run, portal: str) -> list[int]:
+    """Reports of the portal with statistics read (pipelines/figures), and their checks passed and failed."""
+    db = run.db
+    reports = "select id from reports where portal = ?"
+    with_figures = db.execute(f"select count(distinct report_id) from report_figures where report_id in ({reports})",
+                              [portal]).fetchone()[0]
+    passed, failed = db.execute(f"select coalesce(sum(ok), 0), count(*) - coalesce(sum(ok), 0) from report_checks "
+                                f"where report_id in ({reports})", [portal]).fetchone()
+    return [with_figures, passed, failed]
 
 
 def measure(group: str) -> tuple[list[list], list]:
@@ -82,7 +93,8 @@ def main(argv: list[str] | None = None) -> None:
         portals += rows
         crawls.append(summary)
     print(tabulate(portals, headers=["group", "portal", "reports served", "archived", "unexpected", "pages",
-                                     "requests", "captures", "browser URLs"], tablefmt="github"))
+                                     "requests", "captures", "browser URLs", "with figures", "checks ok",
+                                     "checks failed"], tablefmt="github"))
     print()
     print(tabulate(crawls, headers=["group", "exit", "wall s", "peak RSS MB", "pages fetched"], tablefmt="github"))
     print()

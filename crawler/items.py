@@ -45,3 +45,6 @@ class ReportCandidate:
     ``url, filename, content_type, body, warc`` (a WarcLocation), or ``url, error``."""
     extracted: dict = field(default_factory=dict)
     """Filled by the pipelines: title, text, metadata."""
+    figures: dict | None = None
+    """Filled by pipelines/extract.py: the statistics tables read from the page and its files
+    (pipelines.figures.parse_report: figures, checks, parser, sources); None when they were not read."""

@@ -170,7 +170,7 @@ def _version(dist: str) -> str:
 
 # --- unpack limits: a small file that expands to gigabytes fails alone ----------------------------------
 
-def _check_members(body: bytes, max_unpacked: int) -> None:
+def check_members(body: bytes, max_unpacked: int) -> None:
     """Refuse a DOCX or XLSX whose members are declared to unpack to more than ``max_unpacked`` bytes,
     before any is read. zipfile never produces more than a member's declared size (a member that lies
     fails its CRC check), so the declared sizes bound what python-docx and openpyxl can unpack."""
@@ -235,7 +235,7 @@ class _BudgetedDecompressor:
 
 
 @contextmanager
-def _pdf_unpack_limit(max_unpacked: int):
+def pdf_unpack_limit(max_unpacked: int):
     """Bound what pdfminer decompresses for one document, all streams together.
 
     pdfminer decodes a stream whole (``zlib.decompress``, ``lzwdecode`` in ``pdfminer.pdftypes``) and keeps
@@ -272,7 +272,7 @@ def _pdf(body: bytes, max_unpacked: int) -> tuple[list[str], int, str]:
     import pdfplumber
 
     lines, truncated = [], ""
-    with _pdf_unpack_limit(max_unpacked), pdfplumber.open(io.BytesIO(body)) as pdf:
+    with pdf_unpack_limit(max_unpacked), pdfplumber.open(io.BytesIO(body)) as pdf:
         pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages[:MAX_PDF_PAGES]):
             lines.extend(_pdf_page_items(page, number))
@@ -432,7 +432,7 @@ def _docx(body: bytes, max_unpacked: int) -> tuple[list[str], int | None, str]:
     import docx
     from docx.oxml.ns import qn
 
-    _check_members(body, max_unpacked)
+    check_members(body, max_unpacked)
     document = docx.Document(io.BytesIO(body))
     lines, chars = Truncated(), 0
     for block in _docx_blocks(document.element.body, qn):
@@ -560,7 +560,7 @@ class Unsupported(Exception):
 def _xlsx(body: bytes, max_unpacked: int) -> tuple[list[str], int | None, str]:
     import openpyxl
 
-    _check_members(body, max_unpacked)
+    check_members(body, max_unpacked)
     book = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
     try:
         rows = _sheet_rows(sheet.iter_rows(values_only=True) for sheet in book.worksheets)

@@ -27,6 +27,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.items import ReportCandidate
 from pipelines.attachments import MAX_UNPACKED, TooLarge, as_too_large, extract_attachment, use_attachment_text
+from pipelines.figures import parse_page_figures
 from pipelines.page import extract_page
 
 logger = logging.getLogger(__name__)
@@ -151,17 +152,30 @@ class ExtractPipeline:
             item.extracted.update(await self._run(extract_page, item.html, item.url), encoding=item.encoding)
         except ITEM_FAILURES as exc:  # the page stays in the WARC files; only its row is missing
             raise DropItem(f"{item.url}: {exc}") from None
+        readable = []  # (body, url, content type) of the files read: the statistics tables are read from them too
         for attachment in item.attachments:
-            if "body" in attachment:
-                body = attachment.pop("body")
-                try:
-                    attachment.update(await self._run(self.extract_attachment, body, attachment["url"],
-                                                      attachment["content_type"]))
-                except ITEM_FAILURES as exc:
-                    attachment.update(kind=None, text="", chars=0, text_status=f"error: {exc}", pages=None,
-                                      extractor=None)
+            if "body" not in attachment:
+                continue
+            file = (attachment.pop("body"), attachment["url"], attachment["content_type"])
+            try:
+                attachment.update(await self._run(self.extract_attachment, *file))
+            except ITEM_FAILURES as exc:
+                attachment.update(kind=None, text="", chars=0, text_status=f"error: {exc}", pages=None,
+                                  extractor=None)
+            if attachment["text_status"].startswith("ok"):  # not a bomb, not a corrupt file
+                readable.append(file)
         use_attachment_text(item)
+        item.figures = await self._figures(item, readable)
         return item
+
+    async def _figures(self, item, files) -> dict | None:
+        """The statistics tables of the report (pipelines/figures), from its page, files and text; None when
+        they could not be read in time or memory (``govarchive parse`` tries again)."""
+        try:
+            return await self._run(parse_page_figures, item.html, item.url, files, item.extracted.get("text") or "")
+        except ITEM_FAILURES as exc:
+            logger.warning("%s: statistics tables not read: %s", item.url, exc)
+            return None
 
     async def _run(self, function, content, url: str, *args) -> dict:
         """``function(content, url, *args)`` in the pool (inline with EXTRACT_PROCESSES = 0).

@@ -15,11 +15,13 @@ from pipelines.attachments import attachment_kind
 from pipelines.classify import classify
 from pipelines.clean import EXTRACTOR, body_element, clean_tree, parse_html
 from pipelines.decode import decode_html
+from pipelines.figures import parse_report
 from pipelines.metadata import FIELDS, metadata_from_tree
 
 KEYS = ("title", "text", "chars", "text_sha1", *FIELDS[1:], "agency", "report_year", "is_report", "reason",
-        "encoding", "extractor")
-"""The keys of ``read_report``: what the crawl stores of a page (``reports`` columns), and its decision."""
+        "encoding", "extractor", "figures", "checks")
+"""The keys of ``read_report``: what the crawl stores of a page (``reports`` columns, ``report_figures`` and
+``report_checks`` rows), and its decision."""
 
 
 def extract_page(html: str, url: str) -> dict:
@@ -39,11 +41,14 @@ def extract_page(html: str, url: str) -> dict:
 
 def read_report(body: bytes, url: str, content_type: str = "", link_text: str = "",
                 portal_name: str | None = None) -> dict:
-    """What the crawl would store of a page served with ``content_type`` (see :data:`KEYS`)."""
+    """What the crawl would store of a page served with ``content_type`` (see :data:`KEYS`). A file (a report
+    published as a PDF …) has no page text here, only the statistics tables read from it."""
     if attachment_kind("", "", body[:4096]) or b"\x00" in body[:1024].lstrip():  # a file, not a page
-        extracted = {**extract_page("", url), "encoding": None}
-        return {**extracted, "is_report": False, "reason": "not an HTML page (binary content)", "agency": None,
-                "report_year": None}
-    html, encoding = decode_html(body, content_type)
-    extracted = {**extract_page(html, url), "encoding": encoding}
-    return {**extracted, **classify(extracted, link_text, portal_name)}
+        result = {**extract_page("", url), "encoding": None, "is_report": False,
+                  "reason": "not an HTML page (binary content)", "agency": None, "report_year": None}
+    else:
+        html, encoding = decode_html(body, content_type)
+        extracted = {**extract_page(html, url), "encoding": encoding}
+        result = {**extracted, **classify(extracted, link_text, portal_name)}
+    parsed = parse_report(body, content_type, text=result["text"], report_year=result["report_year"])
+    return {**result, "figures": parsed["figures"], "checks": parsed["checks"]}

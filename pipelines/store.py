@@ -6,6 +6,7 @@ from __future__ import annotations
 from archive.session import ArchiveSession
 from crawler.items import ListingItem, ReportCandidate
 from crawler.session import archive_session
+from pipelines.figures import tables_found
 
 STORED_FIELDS = ("title", "agency", "report_year", "publish_date", "source", "index_no", "doc_no",
                  "text", "text_sha1", "chars", "text_status", "extractor")
@@ -26,11 +27,20 @@ class StorePipeline:
         if not isinstance(item, ReportCandidate):
             return item
         report_id, outcome = self.session.store.save_report(report_row(item, self.session.crawl_id),
-                                                            [attachment_row(a) for a in item.attachments])
+                                                            [attachment_row(a) for a in item.attachments],
+                                                            report_figures(item))
         item.extracted["report_id"] = report_id
         item.extracted["outcome"] = outcome
         self.session.report_seen(item.url, outcome, item.phase)
         return item
+
+
+def report_figures(item: ReportCandidate) -> dict | None:
+    """The report's statistics (pipelines/figures) with the check that needs its year (``parse.tables``)."""
+    parsed = item.figures
+    if parsed is None:
+        return None
+    return {**parsed, "checks": parsed["checks"] + tables_found(parsed["figures"], item.extracted.get("report_year"))}
 
 
 def report_row(item: ReportCandidate, crawl_id: int | None = None) -> dict:

@@ -119,6 +119,8 @@ def test_every_report_is_stored_once(distributed, fleet):
     latest = [row["url"] for row in db.query("select url from reports where is_latest = 1")]
     assert len(latest) == len(set(latest)) == len(served) and set(latest) == served
     assert db.execute("select count(*) from reports").fetchone()[0] == len(served)  # no second version
+    # the statistics came with each report: read by the worker, applied by the writer
+    assert db.execute("select count(*) from reports where figures_parser is null").fetchone()[0] == 0
 
 
 def test_only_what_the_killed_worker_had_in_flight_is_fetched_twice(distributed, fleet):

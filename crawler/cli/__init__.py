@@ -3,6 +3,7 @@
 - crawl.py: ``backfill``, ``crawl``, ``extract``, ``schedule``
 - archive.py: ``reports``, ``search``, ``index``, ``show``, ``stats``, ``verify``, ``export``, ``cdxj``, ``wacz``
 - coverage.py: ``coverage``, ``alerts``
+- figures.py: ``parse``, ``figures`` (the statistics tables as data)
 - portals.py: ``portals discover | add | check``
 - queue.py: ``enqueue``, ``worker``, ``writer``, ``queue`` (a crawl over several workers: crawler/queue)
 
@@ -10,7 +11,7 @@ Each command is a thin layer over a library function; listings print through out
 (``--format table|json|csv``). Errors are short messages (exit 2 for bad usage), never tracebacks.
 """
 
-from crawler.cli import archive, coverage, crawl, portals, queue  # noqa: F401  (each registers its commands)
+from crawler.cli import archive, coverage, crawl, figures, portals, queue  # noqa: F401  (each registers its commands)
 from crawler.cli.base import cli
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from crawler.cli.base import cli, data_option, format_option, open_archive
-from crawler.cli.output import Column, echo_json, emit, render_table, size
+from crawler.cli.output import Column, checks_summary, echo_json, emit, render_table, size
 
 # -- search ---------------------------------------------------------------------------------------
 
@@ -164,6 +164,12 @@ def show(ref, mode, data_dir):
             for v in meta["versions"]))
     for att in meta["attachments"]:
         click.echo(f"{'attachment':<{width}}  {att['filename'] or ''} {att['url']} ({att['chars'] or 0} chars)")
+    if meta["figures"] or meta["checks"]:
+        click.echo(f"{'figures':<{width}}  {meta['figures']}{checks_summary(meta['checks'])}")
+    if meta["copy_of"]:
+        copy = meta["copy_of"]
+        click.echo(f"{'copy of':<{width}}  {copy['share']:.0%} of its text repeats report {copy['source_id']} "
+                   f"({copy['report_year']}, {copy['title']})")
     click.echo("")
     click.echo(report["text"] or "")
 

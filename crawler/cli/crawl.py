@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from crawler.cli.base import cli, data_option, parse_overrides, settings_option
+from crawler.cli.output import checks_summary
 from crawler.lock import LockHeld, data_dir_lock
 from crawler.registry import RegistryError, load_registry, portal_for_url
 
@@ -86,6 +87,7 @@ def extract(file, url, content_type, as_json):
     for key in ("title", "is_report", "reason", "report_year", "agency", "publish_date", "source", "index_no",
                 "doc_no", "encoding", "chars", "extractor"):
         click.echo(f"{key}: {result.get(key) if result.get(key) is not None else ''}")
+    click.echo(f"figures: {len(result['figures'])}{checks_summary(result['checks'])}")
     click.echo("")
     click.echo(result["text"])
 

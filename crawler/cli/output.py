@@ -102,3 +102,12 @@ def size(n: int | None) -> str:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
     return f"{n:.1f} GB"
+
+
+def checks_summary(checks: list[dict]) -> str:
+    """``, checks: 12 passed, 1 failed (t3.balance:总计)`` for a report's consistency checks ('' for none)."""
+    if not checks:
+        return ""
+    failed = [check["name"] for check in checks if not check["ok"]]
+    names = f" ({', '.join(failed[:5])}{' …' if len(failed) > 5 else ''})" if failed else ""
+    return f", checks: {len(checks) - len(failed)} passed, {len(failed)} failed{names}"

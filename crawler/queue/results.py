@@ -8,8 +8,8 @@ A message is ``{kind, body}`` (body: JSON). Kinds, and what the writer does with
 ``portals``            the ``portals`` rows of a run, and its ``crawls.portals``
 ``capture``            a ``captures`` row (``capture_key`` = ``key``), unless there is one
 ``flag``               an ``error`` on the capture ``key``
-``report``             a report version (archive.db.save_report: the same text twice is one row) and its
-                       attachments
+``report``             a report version (archive.db.save_report: the same text twice is one row), its
+                       attachments and its statistics (figures and checks, replaced)
 ``listing``            a listing page (archive.db.remember_listing, at the time it was seen)
 ``crawl_finish``       the run's counts, exit code and status
 ``state``              a worker asks what the archive knows of a portal (crawler/queue/state.py)
@@ -89,6 +89,8 @@ def _report(db, body: dict) -> None:
     report_id, _ = archive_db.save_report(db, {**body["row"], "crawl_id": _run_id(db, body["crawl"])})
     for attachment in body["attachments"]:
         archive_db.save_attachment(db, {**attachment, "report_id": report_id})
+    if body.get("figures") is not None:
+        archive_db.save_figures(db, report_id, body["figures"])
 
 
 def _listing(db, body: dict) -> None:

@@ -103,11 +103,11 @@ class QueueStore:
     def latest_capture(self, url: str) -> dict | None:
         return self.captures.get(url)
 
-    def save_report(self, row: dict, attachments: list[dict]) -> tuple[None, str]:
+    def save_report(self, row: dict, attachments: list[dict], figures: dict | None = None) -> tuple[None, str]:
         held = self.reports.get(row["url"])
         outcome = "new" if held is None else "unchanged" if held["text_sha1"] == row["text_sha1"] else "changed"
         self.reports[row["url"]] = {**(held or {}), "text_sha1": row["text_sha1"]}
-        self.sender.send("report", crawl=row.pop("crawl_id"), row=row, attachments=attachments)
+        self.sender.send("report", crawl=row.pop("crawl_id"), row=row, attachments=attachments, figures=figures)
         return None, outcome
 
     def remember_listing(self, url: str, portal: str, reports_linked: int) -> None:

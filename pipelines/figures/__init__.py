@@ -35,13 +35,14 @@ years of one body, and ``parse.tables`` for reports on 2020+ that lack a table.
 Copied reports: ``repeated_share(text, source)`` and ``find_sources(reports, others)`` (``copies``).
 
 Modules: ``cells`` (labels, numbers, units), ``grids`` (sources -> rows of cells), ``template`` (表二–表四),
-``headlines`` (older reports), ``checks``, ``copies``, ``parse`` (the entry point), ``schema`` (the
-proposed ``report_figures`` / ``report_checks`` tables with column docs).
+``headlines`` (older reports), ``checks``, ``copies``, ``parse`` (the entry points). The tables
+``report_figures``, ``report_checks`` and ``report_copies`` are archive/db.py's; ``govarchive parse``
+(pipelines/figures/archive.py) fills them for an archive, the crawl for each report it stores.
 """
 
 from .checks import carryover_checks, report_checks
 from .copies import find_sources, repeated_share
-from .parse import PARSER, PARSER_VERSION, parse_report
+from .parse import PARSER, PARSER_VERSION, parse_page_figures, parse_report, tables_found
 
-__all__ = ["PARSER", "PARSER_VERSION", "carryover_checks", "find_sources", "parse_report", "repeated_share",
-           "report_checks"]
+__all__ = ["PARSER", "PARSER_VERSION", "carryover_checks", "find_sources", "parse_page_figures", "parse_report",
+           "repeated_share", "report_checks", "tables_found"]

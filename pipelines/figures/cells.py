@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WS = re.compile(r"\s+")
 _QUOTES = re.compile(r"[\"'“”‘’「」『』〝〞″]")
@@ -27,8 +28,10 @@ def collapse(text) -> str:
     return _WS.sub(" ", str(text or "")).strip()
 
 
+@lru_cache(maxsize=65536)
 def squash(text: str) -> str:
-    """Text for matching labels: NFKC, no white space, no quotes."""
+    """Text for matching labels: NFKC, no white space, no quotes. Cached: the same labels and cells come
+    back row after row, report after report."""
     return _QUOTES.sub("", _WS.sub("", unicodedata.normalize("NFKC", text or "")))
 
 

@@ -31,7 +31,10 @@ from pipelines.attachments import (
     _pdf_cell,
     _pdf_page_items,
     _xls_sheet,
+    MAX_UNPACKED,
     attachment_kind,
+    check_members,
+    pdf_unpack_limit,
 )
 from pipelines.clean import _ROWS, parse_html
 from pipelines.clean import _cell_text as html_cell_text
@@ -263,6 +266,13 @@ READERS = {"pdf": pdf_rows, "docx": docx_rows, "xlsx": xlsx_rows, "xls": xls_row
 
 
 def attachment_rows(body: bytes, url: str = "", content_type: str = "") -> Rows:
-    """Rows of an attachment, by its kind (``attachment_kind``); [] for kinds without a grid reader."""
-    reader = READERS.get(attachment_kind(url, content_type, body))
-    return reader(body) if reader else []
+    """Rows of an attachment, by its kind (``attachment_kind``); [] for kinds without a grid reader. Read
+    within the limits text extraction keeps (pipelines/attachments.py): a bomb raises TooLarge."""
+    kind = attachment_kind(url, content_type, body)
+    reader = READERS.get(kind)
+    if reader is None:
+        return []
+    if kind in ("docx", "xlsx"):
+        check_members(body, MAX_UNPACKED)
+    with pdf_unpack_limit(MAX_UNPACKED):
+        return reader(body)

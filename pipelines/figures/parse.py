@@ -37,8 +37,14 @@ def parse_report(page: bytes | None, content_type: str = "", attachments=(), tex
     figures, chosen = _template(sources)
     if not figures:
         figures, chosen = _headlines(sources, text)
-    checks = report_checks(figures) + _tables_found(figures, report_year)
+    checks = report_checks(figures) + tables_found(figures, report_year)
     return {"figures": figures, "checks": checks, "parser": PARSER, "sources": chosen, "errors": errors}
+
+
+def parse_page_figures(html: str, url: str, attachments=(), text: str = "") -> dict:
+    """``parse_report`` of a report page the crawl has decoded (its text), its files and its clean text; the
+    ``parse.tables`` check needs the report's year, known later: :func:`tables_found` adds it."""
+    return parse_report(html.encode("utf-8") if html else None, "text/html; charset=utf-8", attachments, text)
 
 
 def _sources(page, content_type, attachments, text) -> tuple[list[tuple[str, list]], list[str]]:
@@ -90,7 +96,7 @@ def _headlines(sources, text: str) -> tuple[list[dict], dict]:
     return figures + sentences, chosen
 
 
-def _tables_found(figures: list[dict], report_year: int | None) -> list[dict]:
+def tables_found(figures: list[dict], report_year: int | None) -> list[dict]:
     """``parse.tables``: a report on 2020 or later should carry all three tables. Not an identity of the
     report: a failure means the tables are pictures, missing, or beyond this parser."""
     if report_year is None or report_year < STANDARD_FROM:

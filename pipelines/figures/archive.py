@@ -1,0 +1,134 @@
+"""``govarchive parse``: the statistics of a whole archive, read again where they are missing or stale.
+
+1. Every report version whose figures were never read, or were read by another parser version
+   (``reports.figures_parser`` differs from PARSER), is parsed from what the archive holds: its page as
+   served (the WARC record its row points at), the attachments whose text was read, and its clean text.
+2. Across the years of one body (a portal's agency, its name normalised as ``govarchive coverage`` does):
+   ``t3.carryover:<col>`` checks that this year's 二、上年结转 equals last year's 四、结转下年度继续办理.
+3. Copied reports: for each latest report not compared yet, the earlier report of its body, or a report of
+   another body of its portal of the same year or the year before, whose text it repeats most, with the
+   share (``report_copies``). A report is compared again when its source is replaced by a new version, or
+   with ``force``; a report archived later that would be a better source for one compared before is
+   found by ``force`` only.
+
+Idempotent: a second run changes nothing. Cross-report steps cover the latest versions only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import sqlite_utils
+
+from archive import db as archive_db
+from archive.coverage import decide, load
+from archive.warc import read_record
+
+from .checks import carryover_checks
+from .copies import find_sources
+from .parse import PARSER, parse_report
+
+
+def parse_archive(db: sqlite_utils.Database, data_dir, force: bool = False, progress=None) -> dict:
+    """Parse what is missing or stale (all with ``force``), then the checks across years and the copies.
+    ``progress(done, total)`` is called as versions are parsed. Returns counts."""
+    stale = stale_reports(db, force)
+    for done, report in enumerate(stale, start=1):
+        archive_db.save_figures(db, report["id"], parse_report(*_sources(db, Path(data_dir), report)))
+        if progress:
+            progress(done, len(stale))
+    bodies = _bodies(db)
+    carried = sum(_carryover(db, years) for years in bodies.values())
+    copies = _copies(db, bodies, force)
+    return {"parsed": len(stale), "carryover_checks": carried, "copies": copies}
+
+
+def stale_reports(db: sqlite_utils.Database, force: bool = False) -> list[dict]:
+    """Report versions whose figures are missing or come from another parser version."""
+    where = "1" if force else "figures_parser is null or figures_parser != ?"
+    return list(db.query(f"select id, url, report_year, text, warc_file, warc_offset, warc_length from reports "
+                         f"where {where} order by id", [] if force else [PARSER]))
+
+
+def _sources(db, data_dir: Path, report: dict) -> tuple:
+    """``parse_report``'s arguments for a stored report version, read from its WARC records."""
+    page, content_type = _payload(data_dir, report)
+    files = []
+    for attachment in db.query("select url, mime, warc_file, warc_offset, warc_length from attachments "
+                               "where report_id = ? and text_status like 'ok%' order by id", [report["id"]]):
+        body, mime = _payload(data_dir, attachment)
+        if body:
+            files.append((body, attachment["url"], mime or attachment["mime"] or ""))
+    if page and content_type and not content_type.startswith("text/html"):
+        page, content_type = None, ""  # a report published as a file: its file is the attachment
+    return page, content_type, files, report["text"] or "", report["report_year"]
+
+
+def _payload(data_dir: Path, row: dict) -> tuple[bytes | None, str]:
+    """The body (content encoding undone) and Content-Type of the response record a row points at."""
+    if not row.get("warc_file"):
+        return None, ""
+    try:
+        record = read_record(data_dir / row["warc_file"], row["warc_offset"], row["warc_length"])
+        return record.content_stream().read(), record.http_headers.get_header("Content-Type") or ""
+    except (OSError, ValueError, StopIteration):
+        return None, ""
+
+
+def _bodies(db) -> dict[tuple[str, str], dict[int, dict]]:
+    """(portal, normalised agency) -> {year: latest report row} (the newest report of a year wins)."""
+    bodies: dict[tuple[str, str], dict[int, dict]] = defaultdict(dict)
+    reports, portals = load(db)
+    for row, _, decision in decide(reports, portals):
+        years = bodies[(row["portal"], decision.key)]
+        if row["report_year"] not in years or years[row["report_year"]]["id"] < row["id"]:
+            years[row["report_year"]] = row
+    return bodies
+
+
+def _figures(db, report_id: int) -> list[dict]:
+    return list(db.query("select table_no, row_key, col_key, value, unit, raw from report_figures "
+                         "where report_id = ?", [report_id]))
+
+
+def _carryover(db, years: dict[int, dict]) -> int:
+    """Replace the ``t3.carryover`` checks of each report that has last year's report beside it."""
+    written = 0
+    for year, row in years.items():
+        previous = years.get(year - 1)
+        if previous is None:
+            continue
+        checks = carryover_checks(_figures(db, row["id"]), _figures(db, previous["id"]))
+        with db.conn:
+            db.execute("delete from report_checks where report_id = ? and name like 't3.carryover%'", [row["id"]])
+            db["report_checks"].insert_all([{**check, "ok": int(bool(check["ok"])), "report_id": row["id"],
+                                             "parser": PARSER} for check in checks])
+        written += len(checks)
+    return written
+
+
+def _copies(db, bodies: dict, force: bool = False) -> int:
+    """``report_copies``: the best source (pipelines/figures/copies.py) of each latest report that has none
+    yet, or whose source has since been replaced by a new version (of every latest report with ``force``),
+    portal by portal. Rows of versions no longer latest go."""
+    latest = "select id from reports where is_latest = 1"
+    with db.conn:
+        db.execute(f"delete from report_copies where report_id not in ({latest})")
+        if force:
+            db.execute("delete from report_copies")
+        db.execute(f"delete from report_copies where source_id not in ({latest})")
+    done = {row["report_id"] for row in db.query("select report_id from report_copies")}
+    texts = {row["id"]: row["text"] or "" for row in db.query("select id, text from reports where is_latest = 1")}
+    by_portal = defaultdict(list)
+    for (portal, body), years in bodies.items():
+        by_portal[portal] += [(row["id"], body, year, texts[row["id"]]) for year, row in years.items()]
+    rows = []
+    for reports in by_portal.values():
+        wanted = {key for key, _, _, _ in reports} - done
+        if wanted:
+            rows += [{"report_id": report_id, "source_id": source, "share": round(share, 4), "parser": PARSER}
+                     for report_id, (source, share) in find_sources(reports, only=wanted).items()]
+    with db.conn:
+        db["report_copies"].insert_all(rows, pk="report_id", replace=True)
+    return len(rows)
