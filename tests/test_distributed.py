@@ -121,6 +121,7 @@ def test_every_report_is_stored_once(distributed, fleet):
     assert db.execute("select count(*) from reports").fetchone()[0] == len(served)  # no second version
     # the statistics came with each report: read by the worker, applied by the writer
     assert db.execute("select count(*) from reports where figures_parser is null").fetchone()[0] == 0
+    assert db["report_copies"].count == len(served)  # each compared with its likeliest source when the queue ran dry
 
 
 def test_only_what_the_killed_worker_had_in_flight_is_fetched_twice(distributed, fleet):

@@ -48,11 +48,13 @@ def crawl_and_report(portals, data_dir, mode, overrides) -> int:
     """Run a crawl, print its one-line summary and return its exit code."""
     from archive.alerts import after_crawl
     from crawler.run import EXIT_COULD_NOT_RUN, run_crawl  # Scrapy loads only for the commands that crawl
+    from pipelines.figures.archive import after_crawl as relate_after_crawl
 
     started = time.monotonic()
     try:
         with data_dir_lock(data_dir):
             row = run_crawl(portals, data_dir, mode, parse_overrides(overrides))
+            relate_after_crawl(data_dir)
             alerts = after_crawl(data_dir, row["id"]) if mode == "nightly" else None
     except LockHeld as exc:
         click.echo(f"govarchive: {exc}", err=True)

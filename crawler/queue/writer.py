@@ -3,7 +3,8 @@
 It holds the data directory's lock (crawler/lock.py) for as long as it runs, reads the results stream in
 the consumer group ``writers`` (after a crash of its own, first what it had read and not acknowledged),
 applies each batch (crawler/queue/results.py: idempotent), acknowledges and deletes the applied messages,
-and brings the search index up to date after reports were stored, at most every INDEX_EVERY seconds.
+and brings the search index up to date after reports were stored, at most every INDEX_EVERY seconds;
+when the queue has run dry, the checks across reports too (carry-over, copies).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from crawler.lock import data_dir_lock
 from crawler.queue.keys import WRITERS, Keys
 from crawler.queue.portals import PortalQueue
 from crawler.queue.results import apply
+from pipelines.figures.archive import relate_reports
 
 BATCH = 500
 INDEX_EVERY = 10.0  # seconds
@@ -33,6 +35,7 @@ class Writer:
         self.portals = PortalQueue(client, keys)
         self.index_due = False
         self.indexed_at = 0.0
+        self.relate_due = False
 
     def ensure_group(self) -> None:
         try:
@@ -47,9 +50,10 @@ class Writer:
             self.ensure_group()
             self.drain("0")  # what this writer read before it was stopped, unacknowledged
             while True:
-                if not self.drain(">", block_ms) and until_empty and self.idle():
-                    self.index(force=True)
-                    return 0
+                if not self.drain(">", block_ms) and self.idle():
+                    self.settle()
+                    if until_empty:
+                        return 0
                 self.index()
 
     def drain(self, start: str, block_ms: int | None = None) -> int:
@@ -58,7 +62,9 @@ class Writer:
                                         block=block_ms)
         messages = answer[0][1] if answer else []
         for _, fields in messages:
-            self.index_due |= apply(self.db, self.client, self.keys, fields["kind"], json.loads(fields["body"]))
+            stored = apply(self.db, self.client, self.keys, fields["kind"], json.loads(fields["body"]))
+            self.index_due |= stored
+            self.relate_due |= stored
         if messages:
             ids = [message_id for message_id, _ in messages]
             self.client.xack(self.keys.results, WRITERS, *ids)
@@ -68,6 +74,14 @@ class Writer:
     def idle(self) -> bool:
         """No result waiting or unapplied (applied ones are deleted), and no portal pending or being crawled."""
         return not self.client.xlen(self.keys.results) and self.portals.is_empty()
+
+    def settle(self) -> None:
+        """When the queue has run dry: the search index, then the checks across reports (carry-over,
+        copies: pipelines/figures/archive.py), if reports were stored since."""
+        self.index(force=True)
+        if self.relate_due:
+            relate_reports(self.db)
+            self.relate_due = False
 
     def index(self, force: bool = False) -> None:
         if self.index_due and (force or time.monotonic() - self.indexed_at >= INDEX_EVERY):

@@ -11,11 +11,13 @@
    with ``force``; a report archived later that would be a better source for one compared before is
    found by ``force`` only.
 
-Idempotent: a second run changes nothing. Cross-report steps cover the latest versions only.
+Idempotent: a second run changes nothing. Cross-report steps (``relate_reports``, which every
+``govarchive crawl`` and ``backfill`` runs when it ends) cover the latest versions only.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from pathlib import Path
 
@@ -29,6 +31,8 @@ from .checks import carryover_checks
 from .copies import find_sources
 from .parse import PARSER, parse_report
 
+logger = logging.getLogger(__name__)
+
 
 def parse_archive(db: sqlite_utils.Database, data_dir, force: bool = False, progress=None) -> dict:
     """Parse what is missing or stale (all with ``force``), then the checks across years and the copies.
@@ -38,10 +42,23 @@ def parse_archive(db: sqlite_utils.Database, data_dir, force: bool = False, prog
         archive_db.save_figures(db, report["id"], parse_report(*_sources(db, Path(data_dir), report)))
         if progress:
             progress(done, len(stale))
+    return {"parsed": len(stale), **relate_reports(db, force)}
+
+
+def relate_reports(db: sqlite_utils.Database, force: bool = False) -> dict:
+    """Steps 2 and 3 over the figures and texts already stored (what a crawl runs when it ends)."""
     bodies = _bodies(db)
     carried = sum(_carryover(db, years) for years in bodies.values())
-    copies = _copies(db, bodies, force)
-    return {"parsed": len(stale), "carryover_checks": carried, "copies": copies}
+    return {"carryover_checks": carried, "copies": _copies(db, bodies, force)}
+
+
+def after_crawl(data_dir) -> None:
+    """``relate_reports`` when a crawl ends. A failure is logged, never hides the crawl's own outcome:
+    ``govarchive parse`` runs the same steps again."""
+    try:
+        relate_reports(archive_db.open_db(data_dir))
+    except Exception:  # noqa: BLE001 (the crawl is done and stored)
+        logger.exception("checks across reports failed; run govarchive parse")
 
 
 def stale_reports(db: sqlite_utils.Database, force: bool = False) -> list[dict]:
