@@ -180,19 +180,17 @@ def clean_tree(root, body=None, url: str = "", title: str = "") -> str:
     titles = (title, root.findtext(".//title") or "")
     if body is not None:
         preclean(body)
-        lines = render_lines(body)
+        return "\n".join(postclean(render_lines(body), titles))
+    preclean(root)
+    if int(root.xpath("count(//*)")) > TRAFILATURA_MAX_NODES:
+        found, located = [], root.find("body")  # trafilatura takes seconds here: rely on the chrome cuts
     else:
-        preclean(root)
-        if int(root.xpath("count(//*)")) > TRAFILATURA_MAX_NODES:
-            found, located = [], root.find("body")  # trafilatura takes seconds here: rely on the chrome cuts
-        else:
-            found = trafilatura_lines(root, url)
-            located = locate_body(root, found)
-        if located is None:
-            return "\n".join(postclean(found, titles, placed=True))
+        found = trafilatura_lines(root, url)
+        located = locate_body(root, found)
+    if located is not None:
         mark_links(located)  # no container vouches for this body: its link lines are navigation
-        return "\n".join(postclean(render_lines(located), titles, placed=True))
-    return "\n".join(postclean(lines, titles))
+    lines = render_lines(located) if located is not None else found
+    return "\n".join(postclean(lines, titles, placed=True))
 
 
 # -- DOM -----------------------------------------------------------------------------------------------
