@@ -153,7 +153,7 @@ ANCHOR_CHARS = 8  # a line this long (white space removed) is distinctive enough
 LOCATE_MIN_SHARE = 0.3  # the body holds at least this share of the lines trafilatura found
 LOCATE_PENALTY = 1.0  # what a character of an element's text that trafilatura left out costs its score
 LINK_LINE = 0.5  # a line whose letters are this much link text is a link (a menu, a related-article title)
-LINK_LIST = 0.8  # a line this much link text is navigation wherever it stands (an advertisement between paragraphs)
+LINK_LIST = 0.8  # a line this much link text is navigation wherever it stands (an advert between paragraphs)
 LIST_LABEL = 20  # a line up to this long ending in a colon, just above dropped links, is their label (今日焦点：)
 # Links to files are attachments, part of the body, not navigation.
 FILE_LINK_RE = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z|txt|csv)(?:$|[?#])", re.I)
