@@ -3,7 +3,9 @@
 Pipeline (``clean_text``):
 
 1. DOM pre-clean: drop scripts, hidden elements and chrome by selector (``CHROME_SELECTORS``); turn layout
-   tables (a table holding a table, or cells holding long text) into divs.
+   tables (a table holding a table, or cells holding long text) into divs. A body hidden until a script
+   reveals it (``visibility:hidden``) and a chrome element that wraps the article (an unclosed breadcrumb
+   div) are kept: they hold long text.
 2. Body: when the page marks its body (Hanweb ``ContentStart``/``ContentEnd``, or a known container in
    ``BODY_SELECTORS``: TRS, 开普云/gov.cn, Hanweb), render that container ourselves (``render_lines``). When
    it does not, trafilatura (``include_tables=True``, ``favor_recall``, txt) says where the body is
@@ -11,9 +13,10 @@ Pipeline (``clean_text``):
    its link text marked (``mark_links``).
 3. Text post-clean: strip and collapse white space per line, drop empty lines, normalise trafilatura's
    ``| a | b | `` table rows to ``a | b``, cut chrome lines (``CHROME_*``, and a repeat of the page title)
-   off the head and the tail. A body trafilatura placed is trusted less: lines mostly of link text count
-   as chrome (menus, related articles) and are dropped wherever they stand when they are all links, and a
-   line that closes an article (``END_PATTERNS``: 来源, 责任编辑, 相关报道, 版权所有 …) ends it.
+   off the head and the tail (and a head line the body repeats: a summary box). A body trafilatura placed
+   is trusted less: lines mostly of link text count as chrome (menus, related articles) and are dropped
+   wherever they stand when they are all links, as are widget lines (加载中, a share bar), and a line that
+   closes an article (``END_PATTERNS``: 来源, 责任编辑, 相关报道, 版权所有 …) ends it.
 
 Why both: on an identified container trafilatura throws away real body lines (short lines such as a
 closing "无。" or a signature, lines that look like boilerplate) and its table rows carry padding; rendering
@@ -30,7 +33,8 @@ import trafilatura
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-CLEAN_VERSION = 2  # 2: generic pages: body placed by score, link lines and article ends cut
+CLEAN_VERSION = 3  # 2: generic pages: body placed by score, link lines and article ends cut
+# 3: bodies revealed by script and unclosed chrome wrappers kept; summary boxes and mid-body widgets cut
 EXTRACTOR = f"govarchive-clean/{CLEAN_VERSION} trafilatura/{trafilatura.__version__}"
 
 # -- vocabulary: selectors ---------------------------------------------------------------------------
@@ -67,9 +71,17 @@ CHROME_SELECTORS = [
     ".crumb", ".crumbs", ".position", ".location", ".dqwz", ".nav", ".menu", ".topbar", ".header", "#header",
     ".footer", "#footer", ".qrcode", "#qrcode", ".ewm", ".fontsize", ".font-size", "#fontsize", ".print",
     ".close", ".prev-next", ".prevnext", ".sxpage",
+    ".review-count",  # comment-count badges at the end of paragraphs (起点's paragraph reviews)
 ]
-HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+DISPLAY_NONE_RE = re.compile(r"display\s*:\s*none", re.I)
+INVISIBLE_RE = re.compile(r"visibility\s*:\s*hidden", re.I)
 KEEP_IF_LONGER = 3000  # a "chrome" element holding this much text is a wrapper of the page, not chrome
+# A chrome element whose paragraphs hold this much text is a wrapper too: a breadcrumb or menu div left
+# unclosed swallows the article that follows it.
+KEEP_IF_PARAGRAPHS = 500
+# An element hidden only by visibility:hidden that holds this much text is a body a script reveals after
+# layout (WeChat articles: #js_content), not a hidden widget.
+KEEP_IF_INVISIBLE = 500
 LAYOUT_CELL_CHARS = 150  # a table cell holding more text than this is page layout, not data
 
 BLOCK_TAGS = {
@@ -92,6 +104,7 @@ CHROME_WORDS = [
     "分享让更多人看到", "分享至", "微信好友", "朋友圈", "二维码", "扫码", "链接已复制", "复制", "我来说两句", "我要说说",
     "我要评论", "发表评论", "评论", "推荐", "发送给朋友", "打印本文", "返回页首", "页面功能", "热点排行", "举报",
     "反馈", "关注", "查看更多", "更多", "阅读下一篇", "下一页", "上一页", "首页", "尾页", "末页", "Play Video",
+    "加载中", "正在加载",  # an animation's or a player's loading label
 ]
 # Removed word by word (a sub, not one fullmatch: overlapping words would make a fullmatch backtrack).
 _WIDGET_RE = re.compile(
@@ -133,7 +146,7 @@ CHROME_LINE_PATTERNS = [
     r"^(?:网站地图|联系我们|网站声明|关于我们|网站帮助|隐私声明)(?:\s*[|｜]\s*\S+)*$",
     # reprint notices: 未经授权不得转载, 转载请注明出处
     r"未经.{0,12}(?:授权|许可|同意).{0,8}(?:转载|复制|使用)|转载.{0,16}(?:注明|须|务必)|(?:请勿|不得|禁止|严禁)(?:转载|复制)",
-    r"关注.{0,8}公众号|下载.{0,6}客户端",
+    r"关注.{0,8}公众号|下载.{0,6}客户端|首发于.{0,16}(?:公众号|客户端)",
     r"^(?=.{0,60}$).*(?:上一页|下一页)",  # pagers: |<<1234下一页>>|
     r"^(?:[\[【(（]?\d{1,6}[\]】)）]?\s*)+$",  # counters and page numbers: 4, [1] [2] [3]
     r"^/?\s*\d{1,2}:\d{2}(?:\s*/\s*\d{1,2}:\d{2})?$",  # a video player's clock
@@ -296,13 +309,26 @@ def preclean(root) -> None:
     for el in list(root.iter(NON_CONTENT_TAGS, etree.Comment, etree.ProcessingInstruction)):
         _drop(el)
     for el in root.xpath(".//*[@style or @hidden]"):
-        hidden = el.get("hidden") is not None or HIDDEN_RE.search(el.get("style") or "")
-        if hidden and _text_len(el) < KEEP_IF_LONGER:
+        keep_if = _hidden_keep_if(el)
+        if keep_if and _text_len(el) < keep_if:
             _drop(el)
     for el in chrome_elements(root):
-        if el is not root and _text_len(el) < KEEP_IF_LONGER:
+        if el is not root and _text_len(el) < KEEP_IF_LONGER and _paragraph_len(el) < KEEP_IF_PARAGRAPHS:
             _drop(el)
     unlayout_tables(root)
+
+
+def _hidden_keep_if(el) -> int:
+    """For a hidden element, the text length from which it is kept all the same (0: it is not hidden)."""
+    style = el.get("style") or ""
+    if el.get("hidden") is not None or DISPLAY_NONE_RE.search(style):
+        return KEEP_IF_LONGER
+    return KEEP_IF_INVISIBLE if INVISIBLE_RE.search(style) else 0
+
+
+def _paragraph_len(el) -> int:
+    """The text of the paragraphs below ``el``."""
+    return sum(_text_len(p) for p in el.iter("p"))
 
 
 _ROWS = "./tr|./thead/tr|./tbody/tr|./tfoot/tr"
@@ -498,9 +524,12 @@ def _deepest_containing(el, needle: str, text):
 
 def postclean(lines: list[str], titles: tuple[str, ...] = (), placed: bool = False) -> list[str]:
     """Normalise lines and cut chrome off the head and the tail. ``titles``: the page's title (from its
-    metadata, or as its ``<title>`` has it, site name and all); a line that repeats one at the head is cut.
+    metadata, or as its ``<title>`` has it, site name and all); a line that repeats one at the head is cut,
+    and so is a head line the body repeats later (a summary box).
     ``placed``: no container of the page vouches for these lines (trafilatura placed the body), so a line
-    that closes an article ends it (``ends_article``), and link lines (``mark_links``) are navigation."""
+    that closes an article ends it (``ends_article``), link lines (``mark_links``) are navigation, and a
+    widget line (``is_widget``) is chrome wherever it stands (加载中 beside a GIF, a share bar between
+    paragraphs)."""
     titles = [t for t in titles if t]
     out, shares = [], []
     for line, link_share in _link_shares(lines):
@@ -511,9 +540,22 @@ def postclean(lines: list[str], titles: tuple[str, ...] = (), placed: bool = Fal
             out.append(line)
             shares.append(link_share)
     chrome = [is_chrome_line(line) or share >= LINK_LINE for line, share in zip(out, shares)]
-    head = [flag or _repeats_title(line, titles) for line, flag in zip(out, chrome)]
+    repeated = _repeated_later(out)
+    head = [flag or again or _repeats_title(line, titles) for line, flag, again in zip(out, chrome, repeated)]
     start, end = chrome_ends(out, head, chrome, [placed and ends_article(line) for line in out])
-    return drop_link_lists(out[start:end], shares[start:end])
+    body = drop_link_lists(out[start:end], shares[start:end])
+    return [line for line in body if not is_widget(line)] if placed else body
+
+
+def _repeated_later(lines: list[str]) -> list[bool]:
+    """Per line, whether a later line repeats it: at the head, such a line is a summary box (摘要, 导语)
+    that the body's first paragraph repeats."""
+    later: set[str] = set()
+    repeated = []
+    for line in reversed(lines):
+        repeated.append(len(_squash(line)) >= ANCHOR_CHARS and line in later)
+        later.add(line)
+    return repeated[::-1]
 
 
 def drop_link_lists(lines: list[str], shares: list[float]) -> list[str]:
@@ -529,8 +571,9 @@ def drop_link_lists(lines: list[str], shares: list[float]) -> list[str]:
 
 
 def _link_shares(lines: list[str]):
-    """Each line without link marks, with the share of its letters that are link text. A link may span
-    lines, so the state carries over."""
+    """Each line without link marks, with the share of its letters and digits that are link text (a card
+    linked whole shows its rating, 8.6, as a line of its own). A link may span lines, so the state carries
+    over."""
     in_link = False
     for line in lines:
         if LINK_OPEN not in line and LINK_CLOSE not in line and not in_link:
@@ -540,7 +583,7 @@ def _link_shares(lines: list[str]):
         for ch in line:
             if ch == LINK_OPEN or ch == LINK_CLOSE:
                 in_link = ch == LINK_OPEN
-            elif ch.isalpha():
+            elif ch.isalnum():
                 letters += 1
                 linked += in_link
         yield line.replace(LINK_OPEN, "").replace(LINK_CLOSE, ""), linked / letters if letters else 0.0
