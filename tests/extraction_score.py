@@ -80,15 +80,18 @@ class Page:
     gold: str
 
 
+def load_index(folder: Path = GENERIC) -> dict[str, dict]:
+    """``pages.json``: per page name, its site, original URL, repository, path, commit and sha1."""
+    return json.loads((folder / "pages.json").read_text(encoding="utf-8"))
+
+
 def load_pages(folder: Path = GENERIC) -> list[Page]:
-    """The pages of the set, in name order: those listed in ``pages.json`` whose html is present."""
-    index = json.loads((folder / "pages.json").read_text(encoding="utf-8"))
+    """The pages of the set, in name order: every page ``pages.json`` lists (a missing file raises)."""
     pages = []
-    for name, entry in sorted(index.items()):
-        html = folder / f"{name}.html"
-        if html.exists():
-            gold = (folder / f"{name}.gold.txt").read_text(encoding="utf-8")
-            pages.append(Page(name, entry["url"], html.read_bytes(), gold))
+    for name, entry in sorted(load_index(folder).items()):
+        html = (folder / f"{name}.html").read_bytes()
+        gold = (folder / f"{name}.gold.txt").read_text(encoding="utf-8")
+        pages.append(Page(name, entry["url"], html, gold))
     return pages
 
 
