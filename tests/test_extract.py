@@ -324,6 +324,7 @@ def test_trafilatura_table_rows_are_normalised():
     "发布时间：2017-03-10 来源：开福区政务服务中心 字体大小：", "2018-03-26 17:44 来源:市政府办",
     "版权所有：示例市人民政府", "网站标识码4300000000", "湘ICP备05000000号", "相关文档：", "首页 > 政务公开",
     "当前位置：首页 > 政务公开", "欢迎访问常德市人民政府办公室网站!", "浏览次数：56",
+    "本文首发于39深呼吸公众号（shenhuxi39）",
 ])
 def test_chrome_lines(line):
     assert is_chrome_line(line)
@@ -335,6 +336,37 @@ def test_chrome_lines(line):
 ])
 def test_body_lines_are_not_chrome(line):
     assert not is_chrome_line(line)
+
+
+PARAGRAPH = "正文段落，说明本报告的编制依据、统计期限和公开情况，内容足够长以便被识别为正文。" * 20  # 760 chars
+
+
+def test_a_body_revealed_by_script_is_kept_and_hidden_widgets_go():
+    from pipelines.clean import parse_html, preclean
+
+    root = parse_html(f"""<html><body><div id="js_content" style="visibility: hidden;"><p>{PARAGRAPH}</p></div>
+      <div style="visibility:hidden">操作成功</div><div style="display: none"><p>{PARAGRAPH}弹窗</p></div>
+      </body></html>""")
+    preclean(root)
+    assert root.text_content().split() == [PARAGRAPH]
+
+
+def test_an_unclosed_breadcrumb_that_swallowed_the_article_is_not_chrome():
+    from pipelines.clean import parse_html, preclean
+
+    root = parse_html(f"""<html><body><div class="breadcrumb"><a href="/">首页</a> &gt; 诗文</div>
+      <div class="breadcrumb"><a href="/">首页</a> &gt; 诗文 <div><p>{PARAGRAPH}</p></div></body></html>""")
+    preclean(root)
+    assert root.text_content().split() == ["首页", ">", "诗文", PARAGRAPH]
+
+
+def test_a_placed_body_loses_its_summary_box_widget_lines_and_linked_ratings():
+    from pipelines.clean import LINK_CLOSE, LINK_OPEN, postclean
+
+    summary, second = PARAGRAPH[:60], PARAGRAPH[:50] + "第二段。"
+    lines = [summary, "本文首发于某某公众号（abc）", summary, "加载中", f"{LINK_OPEN}8.6{LINK_CLOSE}", second]
+    assert postclean(lines, placed=True) == [summary, second]
+    assert postclean([summary, "加载中", second]) == [summary, "加载中", second]  # a container vouches for it
 
 
 def test_page_metadata_label_text_and_title_tag():
