@@ -11,6 +11,7 @@ backfill, sitemaps, decoys that name reports.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -28,7 +29,9 @@ def tree():
 
 @pytest.fixture(scope="module")
 def tree_backfill(tree, tmp_path_factory):
-    return backfill(tmp_path_factory.mktemp("tree"), tree.portal("dingcheng").start_url, *TEST_SETTINGS)
+    data = tmp_path_factory.mktemp("tree")
+    registry = tree.write_registry(data / "portals.json")
+    return backfill(data, tree.portal("dingcheng").start_url, "--portals", str(registry), *TEST_SETTINGS)
 
 
 def pages_fetched(run: Crawl) -> set[str]:
@@ -69,6 +72,34 @@ def test_the_sitemap_only_report_is_found_by_the_second_phase(tree, tree_backfil
 
 def test_the_archive_verifies(tree_backfill):
     assert_verified(tree_backfill.data)
+
+
+def report_years(columns) -> set[int]:
+    return {int(re.search(r"(20\d\d)年", a.title).group(1)) for col in columns for a in col.articles
+            if a.kind == "report"}
+
+
+def test_coverage_names_every_unit_once_with_the_years_it_published(tree, tree_backfill):
+    """govarchive coverage on the backfill: the government and each of its 20 units one body, found for
+    the years it published, overdue for each year since its last report."""
+    site = tree._state("dingcheng").site
+    unit_columns = {id(col) for unit in site.units for col in unit.columns}
+    published = {unit.agency: report_years(unit.columns) for unit in site.units}
+    published[site.name] = report_years(col for col in site.columns.values() if id(col) not in unit_columns)
+    rows = json.loads(govarchive("coverage", "--data", tree_backfill.data, "--portal", "dingcheng", "--format", "json",
+                                 "--as-of", "2026-06-01").stdout)
+    bodies: dict[str, dict[int, str]] = {}
+    for row in rows:
+        bodies.setdefault(row["key"], {})[row["year"]] = row["status"]
+    assert len(bodies) == len(published) == 21
+    assert sorted(sorted(y for y, status in years.items() if status == "found") for years in bodies.values()) == \
+        sorted(sorted(years) for years in published.values())
+    for years in bodies.values():
+        last = max(y for y, status in years.items() if status == "found")
+        assert {y for y, status in years.items() if status == "overdue"} == set(range(last + 1, 2026))
+    kinds = {row["key"]: row["kind"] for row in rows}
+    assert sorted(kinds.values()).count("department") == 14 and sorted(kinds.values()).count("township") == 6
+    assert kinds["人民政府"] == "government"
 
 
 # -- a report filed in a news column, behind a CMS list API ---------------------------------------------

@@ -17,12 +17,16 @@ from crawler.registry import RegistryError, load_registry, portal_for_url
 
 @cli.command()
 @click.argument("url")
+@click.option("--portals", "registry", type=click.Path(dir_okay=False),
+              help="Registry file that may describe the portal (default: the shipped crawler/portals.json).")
 @data_option
 @settings_option
-def backfill(url, data_dir, overrides):
-    """Crawl one portal from URL (or a bare domain), staying on its host, until every report is archived."""
+def backfill(url, registry, data_dir, overrides):
+    """Crawl one portal from URL (or a bare domain), staying on its host, until every report is archived.
+
+    The portal's name, region and level come from the registry entry whose hosts hold URL, if any."""
     try:
-        portal = portal_for_url(url, load_registry())
+        portal = portal_for_url(url, load_registry(registry))
     except RegistryError as exc:
         raise click.UsageError(str(exc)) from None
     sys.exit(crawl_and_report([portal], data_dir, "backfill", overrides))
