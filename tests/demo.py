@@ -1,4 +1,5 @@
-"""``make demo``: serve the sample portals on 127.0.0.1, crawl them with ``govarchive crawl``, show what landed.
+"""``make demo``: serve the sample portals on 127.0.0.1, crawl them with ``govarchive crawl``, show what landed:
+the reports, and the statistics of one portal's.
 
 Fixed ports (8810 and up) keep the portals' URLs the same from run to run, so a second demo run shows the
 archive growing by nothing.
@@ -32,6 +33,10 @@ def main() -> int:
         crawl = subprocess.run([govarchive, "crawl", "--portals", str(registry), "--data", str(data)])
     print()
     subprocess.run([govarchive, "reports", "--data", str(data)], check=True)
+    print("\nThe statistics read from them (govarchive figures; --format csv gives every figure):\n")
+    subprocess.run([govarchive, "figures", "--data", str(data), "--portal", "cdjkq"], check=True)
+    print(f"\nMore: govarchive search 行政复议 --data {data}; govarchive coverage --data {data}; "
+          f"govarchive verify --data {data}")
     print(f"\ndatabase: {data / 'archive.db'}\nWARC files: {data / 'warc'}/\nlogs: {data / 'logs'}/")
     print(f"demo finished in {time.monotonic() - started:.1f} s")
     return crawl.returncode

@@ -17,5 +17,6 @@ delivery, a pending-entries list per consumer, and ``XAUTOCLAIM`` to take over w
   ``archive.db`` in order, in transactions, idempotently (a redelivered message changes nothing), and
   answers the workers' requests for what the archive knows of a portal (state.py: listings, latest
   captures, held reports), which a nightly run needs.
-- ``govarchive queue`` (status.py) shows pending, in flight (by worker, since when), done and failed.
+- ``govarchive queue`` (crawler/cli/queue.py, from portals.py's counts) shows pending, in flight (by worker,
+  since when), done and failed.
 """
