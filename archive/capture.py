@@ -64,7 +64,8 @@ def capture_exchange(session: ArchiveSession, stats=None, *, url: str, method: s
         bytes=len(body), payload_digest=written.payload_digest, etag=_header(response_headers, "ETag"),
         last_modified=_header(response_headers, "Last-Modified"), fetched_at=written.date, **written.columns(),
         warc_type="revisit" if unchanged else "response", browser=int(browser),
-        error=f"truncated: {len(body)} bytes received, connection lost before the end of the body" if truncated else None,
+        error=(f"truncated: {len(body)} bytes received, connection lost before the end of the body"
+               if truncated else None),
     )
     _count(stats, status, len(body) + header_bytes(response_headers), truncated, unchanged)
     return replace(WarcLocation.of_capture(prior) if unchanged else written, capture_id=capture_id)

@@ -33,7 +33,8 @@ import sqlite_utils
 from archive.warc import read_http_payload, read_record
 
 __all__ = [
-    "list_reports", "find_report", "find_capture", "report_meta", "raw_response", "coverage", "capture_stats", "recent_crawls",
+    "list_reports", "find_report", "find_capture", "report_meta", "raw_response", "coverage", "capture_stats",
+    "recent_crawls",
     "stats", "export_reports", "warc_files", "write_cdxj", "write_pages", "create_wacz", "validate_wacz",
     "wacz_index_lines",
 ]

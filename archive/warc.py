@@ -1,9 +1,9 @@
 """WARC files: one writer per crawl, records written the way replay tools read them.
 
 Files are WARC/1.1, one gzip member per record (warcio's ``WARCWriter(gzip=True)``), named
-``<prefix>-<UTC timestamp>-<serial>-<host>-<pid>.warc.gz`` (also the warcinfo record's WARC-Filename). A file is written as ``<name>.warc.gz.open`` and renamed
-when it is closed; a writer repairs leftover ``.open`` files of killed processes when it starts
-(:func:`recover_open_files`).
+``<prefix>-<UTC timestamp>-<serial>-<host>-<pid>.warc.gz`` (also the warcinfo record's WARC-Filename). A
+file is written as ``<name>.warc.gz.open`` and renamed when it is closed; a writer repairs leftover ``.open``
+files of killed processes when it starts (:func:`recover_open_files`).
 
 What a record holds, and why:
 

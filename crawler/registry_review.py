@@ -39,7 +39,8 @@ def format_registry(entries: list[dict]) -> str:
     """A registry as crawler/portals.json writes it: one key a line, lists on the key's line."""
     blocks = []
     for entry in entries:
-        lines = [f"    {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}" for k, v in entry.items()]
+        lines = [f"    {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
+                 for key, value in entry.items()]
         blocks.append("  {\n" + ",\n".join(lines) + "\n  }")
     return "[\n" + ",\n".join(blocks) + "\n]\n"
 

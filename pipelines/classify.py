@@ -115,7 +115,8 @@ def report_year(title: str, text: str = "", publish_date: str | None = None) -> 
     return None
 
 
-def report_agency(title: str, text: str = "", publisher: str | None = None, portal_name: str | None = None) -> str | None:
+def report_agency(title: str, text: str = "", publisher: str | None = None,
+                  portal_name: str | None = None) -> str | None:
     """The issuing body as the title names it (the part before the year), else a signature line at the
     end of the text, else 发布机构, else the portal's name."""
     title = _norm(title)

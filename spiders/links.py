@@ -46,7 +46,8 @@ NOT_A_SWEEP_COLUMN = re.compile(
 NEXT_PAGE_TEXT = re.compile(r"^\s*(?:下一页|下页|尾页|末页|最后一页|后一页|>|>>|»|›)\s*$")
 PAGE_NUMBER_TEXT = re.compile(r"^\s*\[?\d{1,4}\]?\s*$")
 # TRS pagers: createPageHTML(countPage, currentPage, "index", "html") or var countPage = N
-TRS_CREATE_PAGE = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
+TRS_CREATE_PAGE = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,"
+                             r"\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
 TRS_COUNT_PAGE = re.compile(r"\bvar\s+countPage\s*=\s*['\"]?(\d+)")
 TRS_PAGE_PREFIX = re.compile(r"\bvar\s+(?:prefix|pagePrefix|sPagePrefix)\s*=\s*['\"]([\w-]+)['\"]")
 
@@ -130,7 +131,8 @@ def script_pages(page_url: str, html: str) -> list[str]:
         count = int(match.group(1))
         prefix_match = TRS_PAGE_PREFIX.search(html)
         prefix = prefix_match.group(1) if prefix_match else "index"
-        ext = urlsplit(page_url).path.rsplit(".", 1)[-1] if "." in urlsplit(page_url).path.rsplit("/", 1)[-1] else "html"
+        last_segment = urlsplit(page_url).path.rsplit("/", 1)[-1]
+        ext = last_segment.rsplit(".", 1)[-1] if "." in last_segment else "html"
     return [urljoin(page_url, f"{prefix}_{n}.{ext}") for n in range(1, count)]
 
 

@@ -19,8 +19,9 @@ from crawler.cli.output import Column, checks_summary, echo_json, emit, render_t
 
 # -- search ---------------------------------------------------------------------------------------
 
-SEARCH_COLUMNS = [Column("id", "id", 6, ">"), Column("report_year", "year", 4), Column("portal", "portal", 12, max_lines=2),
-                  Column("title", "title", 28, max_lines=3), Column("snippet", "snippet", 40, max_lines=4)]
+SEARCH_COLUMNS = [Column("id", "id", 6, ">"), Column("report_year", "year", 4),
+                  Column("portal", "portal", 12, max_lines=2), Column("title", "title", 28, max_lines=3),
+                  Column("snippet", "snippet", 40, max_lines=4)]
 SEARCH_FIELDS = ["id", "report_year", "portal", "agency", "title", "publish_date", "url", "rank", "snippet"]
 REPORT_COLUMNS = [Column("id", "id", 6, ">"), Column("portal", "portal", 10), Column("year", "year", 4, ">"),
                   Column("title", "title", 50, max_lines=2), Column("chars", "chars", 7, ">")]
@@ -176,7 +177,8 @@ def show(ref, mode, data_dir):
 
 # -- stats ----------------------------------------------------------------------------------------
 
-CAPTURE_COLUMNS = [Column("status", "status", 7), Column("captures", "captures", 9, ">"), Column("bytes", "bytes", 10, ">")]
+CAPTURE_COLUMNS = [Column("status", "status", 7), Column("captures", "captures", 9, ">"),
+                   Column("bytes", "bytes", 10, ">")]
 CRAWL_COLUMNS = [Column("id", "id", 4, ">"), Column("mode", "mode", 8), Column("started", "started (UTC)", 19),
                  Column("took", "took", 8, ">"), Column("pages", "pages", 6, ">"), Column("reports", "reports", 22),
                  Column("errors", "errors", 6, ">"), Column("status", "status", 12, max_lines=2)]

@@ -34,7 +34,8 @@ def _as_of(value):
 @format_option
 @click.option("--html", "html_file", type=click.Path(dir_okay=False),
               help="Write the coverage as one self-contained HTML page (a heat map) to this file.")
-@click.option("--as-of", "as_of", metavar="DATE", help="Evaluate the deadlines on this day (YYYY-MM-DD; default today).")
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="Evaluate the deadlines on this day (YYYY-MM-DD; default today).")
 @click.option("--explain", is_flag=True, help="Show how each agency name was normalised, instead of the coverage.")
 @click.option("--replay", default=None, metavar="TEMPLATE",
               help="Link template of found cells in --html: {timestamp}, {url}, {url_quoted}, {id} "
@@ -81,7 +82,8 @@ def coverage_grid(result: dict) -> str:
         if not portal["agencies"]:
             continue
         c = portal["counts"]
-        out += ["", f"{portal['portal']} {portal['name']} ({portal['level'] or 'level unknown'}): {bodies(c['agencies'])}, "
+        level = portal["level"] or "level unknown"
+        out += ["", f"{portal['portal']} {portal['name']} ({level}): {bodies(c['agencies'])}, "
                     f"{c['found']} found, {c['overdue']} overdue, {c['not_due']} not yet due"]
         out.append(pad("agency", 24) + " " + pad("kind", 10) + " " + " ".join(f"{y % 100:02d}" for y in years))
         for agency in portal["agencies"]:
@@ -117,7 +119,8 @@ def _print_explanation(groups: list[dict], fmt: str) -> None:
 @data_option
 @click.option("--since", metavar="DATE", help="Only events at or after this date (YYYY-MM-DD) or time.")
 @click.option("--open", "open_only", is_flag=True, help="Only the alerts still open (what is overdue now).")
-@click.option("--last", is_flag=True, help="Only what the last check changed (prints nothing if nothing did: for cron).")
+@click.option("--last", is_flag=True,
+              help="Only what the last check changed (prints nothing if nothing did: for cron).")
 @format_option
 def alerts_cmd(data_dir, since, open_only, last, fmt):
     """Missing-report alerts written by the nightly runs (DATA/alerts.jsonl): opened when a body's report

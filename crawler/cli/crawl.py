@@ -118,7 +118,8 @@ def schedule(data_dir, registry, at, systemd, install, unit_dir, mailto):
         raise click.UsageError(f"--at {at}: expected HH:MM") from None
     command = sched.nightly_command(data_dir, registry)
     if systemd and mailto:
-        raise click.UsageError("--mailto is for the crontab (cron's MAILTO); under systemd the alert summary goes to the journal")
+        raise click.UsageError("--mailto is for the crontab (cron's MAILTO); "
+                               "under systemd the alert summary goes to the journal")
     if not systemd:
         line = sched.crontab_line(command, hour, minute, mailto, sched.alerts_command(data_dir))
         click.echo(sched.install_crontab(line) if install else line, nl=not install)

@@ -31,7 +31,8 @@ def portals():
 @click.option("--allow-host", "allow", multiple=True, metavar="PATTERN",
               help="Host pattern to follow instead of the government domains (*.gov.cn, …); repeatable, "
                    "e.g. '127.0.0.*' for test portals.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the proposed entries here (default: stdout).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write the proposed entries here (default: stdout).")
 @settings_option
 def discover(url, depth, allow, output, overrides):
     """Follow links from URL across government hosts and propose a registry entry for each portal found.

@@ -23,8 +23,9 @@ def find_chromium() -> str | None:
     """Debian's Chromium (``make install`` installs the ``chromium`` package), or None.
 
     ``PLAYWRIGHT_LAUNCH_OPTIONS["executable_path"]`` is this path; when it is None (no Chromium when the
-    settings were read) :class:`crawler.browser.BrowserDownloadHandler` looks again on the first browser request and raises
-    :class:`crawler.browser.BrowserUnavailable` with instructions, so crawls that never need a browser still run.
+    settings were read) the browser download handler (crawler/fetch/browser/handler.py) looks again on the
+    first browser request and raises ``BrowserUnavailable`` with instructions, so crawls that never need a
+    browser still run.
     """
     for name in CHROMIUM_CANDIDATES:
         path = shutil.which(name)

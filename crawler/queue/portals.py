@@ -60,7 +60,8 @@ class PortalQueue:
                                                start_id="0-0", count=count)
         fresh = []
         if len(claimed) < count:
-            answer = self.client.xreadgroup(WORKERS, self.consumer, {self.keys.portals: ">"}, count=count - len(claimed))
+            answer = self.client.xreadgroup(WORKERS, self.consumer, {self.keys.portals: ">"},
+                                            count=count - len(claimed))
             fresh = answer[0][1] if answer else []
         deliveries = self._deliveries([entry for entry, _ in claimed])
         return [Lease(entry, json.loads(fields["portal"]), fields["mode"], deliveries.get(entry, 1))

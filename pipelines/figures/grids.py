@@ -166,7 +166,8 @@ def xlsx_rows(body: bytes) -> Rows:
         ranges = getattr(sheet, "merged_cells", None)
         merged = [(m.min_row - 1, m.max_row, m.min_col - 1, m.max_col) for m in ranges.ranges] if ranges else []
         values = sheet.iter_rows(max_row=min(sheet.max_row or MAX_SHEET_ROWS, MAX_SHEET_ROWS),
-                                 max_col=min(sheet.max_column or MAX_SHEET_COLUMNS, MAX_SHEET_COLUMNS), values_only=True)
+                                 max_col=min(sheet.max_column or MAX_SHEET_COLUMNS, MAX_SHEET_COLUMNS),
+                                 values_only=True)
         rows.extend(_sheet_rows(values, merged))
     book.close()
     return rows
