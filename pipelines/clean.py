@@ -35,8 +35,9 @@ from lxml.cssselect import CSSSelector
 
 from pipelines.tables import table_row
 
-CLEAN_VERSION = 3  # 2: generic pages: body placed by score, link lines and article ends cut
+CLEAN_VERSION = 4  # 2: generic pages: body placed by score, link lines and article ends cut
 # 3: bodies revealed by script and unclosed chrome wrappers kept; summary boxes and mid-body widgets cut
+# 4: short prose lines (verses) stop the head scan; bylines cut; a reprint notice ends a placed body
 EXTRACTOR = f"govarchive-clean/{CLEAN_VERSION} trafilatura/{trafilatura.__version__}"
 
 # -- vocabulary: selectors ---------------------------------------------------------------------------
@@ -127,7 +128,11 @@ END_PATTERNS = [
     r"^分享到\s*[:：]?",
     r"版权所有|网站标识码|ICP\s*[备证]|公网安备|(?i:copyright|all\s+rights\s+reserved)|©|违法和不良信息举报",
     r"^[“\"]?(?:特别声明|免责声明|版权声明)\s*[:：]|凡本(?:网|站)注明|不代表本(?:网|站)",
+    # reprint notices: 未经授权不得转载, 转载请注明出处
+    r"未经.{0,12}(?:授权|许可|同意).{0,8}(?:转载|复制|使用)|转载.{0,16}(?:注明|须|务必)|(?:请勿|不得|禁止|严禁)(?:转载|复制)",
 ]
+# A byline: chrome at the head, and between paragraphs of a body no container vouches for.
+BYLINE_PATTERN = r"^(?:作者|撰稿|撰文|记者|通讯员)\s*[:：]\s*\S{1,16}$"
 # Lines that are chrome whatever follows the label.
 CHROME_LINE_PATTERNS = [
     r"^欢迎(?:访问|来到|光临|您)",
@@ -146,8 +151,7 @@ CHROME_LINE_PATTERNS = [
     r"^(?:关键字|关键词|标签)\s*[:：]",
     r"扫一扫在手机",
     r"^(?:网站地图|联系我们|网站声明|关于我们|网站帮助|隐私声明)(?:\s*[|｜]\s*\S+)*$",
-    # reprint notices: 未经授权不得转载, 转载请注明出处
-    r"未经.{0,12}(?:授权|许可|同意).{0,8}(?:转载|复制|使用)|转载.{0,16}(?:注明|须|务必)|(?:请勿|不得|禁止|严禁)(?:转载|复制)",
+    BYLINE_PATTERN,
     r"关注.{0,8}公众号|下载.{0,6}客户端|首发于.{0,16}(?:公众号|客户端)",
     r"^(?=.{0,60}$).*(?:上一页|下一页)",  # pagers: |<<1234下一页>>|
     r"^(?:[\[【(（]?\d{1,6}[\]】)）]?\s*)+$",  # counters and page numbers: 4, [1] [2] [3]
@@ -158,6 +162,9 @@ CHROME_LINE_PATTERNS = [
 ]
 _CHROME_LINE_RE = re.compile("|".join(f"(?:{p})" for p in CHROME_LINE_PATTERNS))
 _END_RE = re.compile("|".join(f"(?:{p})" for p in END_PATTERNS))
+_BYLINE_RE = re.compile(BYLINE_PATTERN)
+SENTENCE_LINE = 10  # a line this long with a sentence's punctuation is body text (a verse, a short paragraph)
+_SENTENCE_PUNCTUATION = re.compile(r"[，。；！？]")
 CHROME_MAX_LINE = 200  # chrome lines are short; a long line is body text whatever it contains
 HEAD_SCAN = 25  # lines at the head searched for chrome
 TAIL_SCAN = 40  # lines at the tail searched for chrome
@@ -544,7 +551,7 @@ def postclean(lines: list[str], titles: tuple[str, ...] = (), placed: bool = Fal
     head = [flag or again or _repeats_title(line, titles) for line, flag, again in zip(out, chrome, repeated)]
     start, end = chrome_ends(out, head, chrome, [placed and ends_article(line) for line in out])
     body = drop_link_lists(out[start:end], shares[start:end])
-    return [line for line in body if not is_widget(line)] if placed else body
+    return [line for line in body if not is_widget(line) and not _BYLINE_RE.match(line)] if placed else body
 
 
 def _repeated_later(lines: list[str]) -> list[bool]:
@@ -615,6 +622,12 @@ def ends_article(line: str) -> bool:
     return len(line) <= CHROME_MAX_LINE and bool(_END_RE.search(line))
 
 
+def is_sentence(line: str) -> bool:
+    """A line of prose however short (a verse): ``SENTENCE_LINE`` characters or more, with a comma or a full
+    stop. Navigation and labels have none; the head scan stops at such a line as at a long one."""
+    return len(line) >= SENTENCE_LINE and bool(_SENTENCE_PUNCTUATION.search(line))
+
+
 def is_widget(text: str) -> bool:
     """Text made only of widget words and punctuation: 【打印】【关闭】, 字号：大 中 小, 分享到："""
     return not _WIDGET_RE.sub("", text)
@@ -623,14 +636,14 @@ def is_widget(text: str) -> bool:
 def chrome_ends(lines: list[str], head: list[bool], tail: list[bool], ends: list[bool]) -> tuple[int, int]:
     """Where the body starts and ends: past the last chrome line of the head, before the first chrome line
     of the tail (``head`` and ``tail`` flag them). Each scan stops at the first body line (not chrome,
-    ``BODY_LINE`` characters or more): short lines (a title, a welcome banner, a signature, "无。") may
+    ``BODY_LINE`` characters or more, or a sentence): short lines (a title, a welcome banner, a signature, "无。") may
     sit between chrome lines, body paragraphs do not. In the tail, a line flagged in ``ends`` after the
     first body line ends the body, whatever follows it."""
     start = 0
     for i, line in enumerate(lines[:HEAD_SCAN]):
         if head[i]:
             start = i + 1
-        elif len(line) >= BODY_LINE:
+        elif len(line) >= BODY_LINE or is_sentence(line):
             break
     end = len(lines)
     for i in range(len(lines) - 1, max(start, len(lines) - TAIL_SCAN) - 1, -1):

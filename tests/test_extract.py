@@ -324,7 +324,7 @@ def test_trafilatura_table_rows_are_normalised():
     "发布时间：2017-03-10 来源：开福区政务服务中心 字体大小：", "2018-03-26 17:44 来源:市政府办",
     "版权所有：示例市人民政府", "网站标识码4300000000", "湘ICP备05000000号", "相关文档：", "首页 > 政务公开",
     "当前位置：首页 > 政务公开", "欢迎访问常德市人民政府办公室网站!", "浏览次数：56",
-    "本文首发于39深呼吸公众号（shenhuxi39）",
+    "本文首发于39深呼吸公众号（shenhuxi39）", "作者：佚名", "转载请注明:原文链接 - https://example.com/a/1",
 ])
 def test_chrome_lines(line):
     assert is_chrome_line(line)
@@ -367,6 +367,18 @@ def test_a_placed_body_loses_its_summary_box_widget_lines_and_linked_ratings():
     lines = [summary, "本文首发于某某公众号（abc）", summary, "加载中", f"{LINK_OPEN}8.6{LINK_CLOSE}", second]
     assert postclean(lines, placed=True) == [summary, second]
     assert postclean([summary, "加载中", second]) == [summary, "加载中", second]  # a container vouches for it
+
+
+def test_verses_stop_the_head_scan_and_a_placed_body_ends_at_its_reprint_notice():
+    """Short lines of prose (a poem's verses) are body text, so chrome after them (a 更多 link of the next
+    section's head) does not cut them as the head; a byline between sections goes, and a reprint notice
+    closes the article, the author's biography after it included."""
+    from pipelines.clean import LINK_CLOSE, LINK_OPEN, postclean
+
+    verses = ["我有所念人，隔在远远乡。", "我有所感事，结在深深肠。"]
+    lines = ["原文：", *verses, "译文及注释", f"{LINK_OPEN}更多{LINK_CLOSE}", "译文", "作者：佚名", PARAGRAPH,
+             "转载请注明:原文链接 - https://example.com/a/1", "白居易（772～846），字乐天。" + PARAGRAPH[:40]]
+    assert postclean(lines, placed=True) == ["原文：", *verses, "译文及注释", "译文", PARAGRAPH]
 
 
 def test_page_metadata_label_text_and_title_tag():

@@ -1,7 +1,6 @@
 """Generic pages as clean as known ones: on real articles of CMSs with no known body container
 (``tests/fixtures/generic/``), our text beats trafilatura alone and readability-lxml on char-4-gram F1, and
-no page of ours but the known misses (``KNOWN_MISSES``) carries a line of chrome (a line that is not in the
-hand-written gold). The set is part of the repository: a page ``pages.json`` lists and the folder lacks fails
+no page of ours carries a line of chrome (a line that is not in the hand-written gold). The set is part of the repository: a page ``pages.json`` lists and the folder lacks fails
 these tests."""
 
 from __future__ import annotations
@@ -24,12 +23,6 @@ from tests.extraction_score import (
 INDEX = load_index()
 MIN_PAGES = 20
 MIN_PAGE_F1 = 0.95  # ours, on every page
-# Pages ours is known to get wrong, and why. Strict: once the cleaner gets one right, its test fails until
-# the entry goes.
-KNOWN_MISSES = {
-    "dugushici-yeyu": "a poem's short lines, between '更多' links of section heads, are cut as head "
-    "chrome; '作者：佚名' credits and the author's biography after the reprint notice stay",
-}
 
 
 @pytest.fixture(scope="module")
@@ -63,18 +56,10 @@ def test_ours_beats_trafilatura_and_readability_on_f1(scores):
 
 def test_no_page_of_ours_carries_chrome(scores):
     carrying = {s.page: s.chrome[:3] for s in scores["govarchive"].values() if s.chrome}
-    assert set(carrying) <= set(KNOWN_MISSES), carrying
+    assert not carrying, carrying
 
 
-EACH_PAGE = [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[name]))
-    if name in KNOWN_MISSES
-    else name
-    for name in sorted(INDEX)
-]
-
-
-@pytest.mark.parametrize("name", EACH_PAGE)
+@pytest.mark.parametrize("name", sorted(INDEX))
 def test_each_page_of_ours(scores, name):
     ours = scores["govarchive"][name]
     assert not ours.chrome
