@@ -17,8 +17,10 @@ import pytest
 
 from pipelines.classify import is_annual_report, looks_like_report_link
 from tests.conftest import TEST_SETTINGS, assert_verified, govarchive
+from tests.coverage_sample import chromium_page
 from tests.portal_crawl import Crawl, backfill
 from tests.sampleportals import SamplePortals
+from tests.test_coverage_html import CELLS_JS
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +83,7 @@ def report_years(columns) -> set[int]:
 
 def test_coverage_names_every_unit_once_with_the_years_it_published(tree, tree_backfill):
     """govarchive coverage on the backfill: the government and each of its 20 units one body, found for
-    the years it published, overdue for each year since its last report."""
+    the years it published, overdue for each year since its last report; the HTML page shows those cells."""
     site = tree._state("dingcheng").site
     unit_columns = {id(col) for unit in site.units for col in unit.columns}
     published = {unit.agency: report_years(unit.columns) for unit in site.units}
@@ -100,6 +102,14 @@ def test_coverage_names_every_unit_once_with_the_years_it_published(tree, tree_b
     kinds = {row["key"]: row["kind"] for row in rows}
     assert sorted(kinds.values()).count("department") == 14 and sorted(kinds.values()).count("township") == 6
     assert kinds["人民政府"] == "government"
+    # the heat map, as headless Chromium renders it: the same cells
+    html = tree_backfill.data / "coverage.html"
+    govarchive("coverage", "--data", tree_backfill.data, "--as-of", "2026-06-01", "--html", html)
+    with chromium_page() as page:
+        page.goto(html.as_uri())
+        cells = page.evaluate(CELLS_JS)
+    assert sorted((c["agency"], c["year"], c["status"]) for c in cells) == sorted(
+        (row["agency"], row["year"], row["status"]) for row in rows)
 
 
 # -- a report filed in a news column, behind a CMS list API ---------------------------------------------
