@@ -144,6 +144,8 @@ def test_metadata_facets_and_hidden_index_tables(server):
     assert not tables["reports"]["hidden"]
     meta = get_json(base, "/-/metadata.json")
     assert meta["databases"]["archive"]["tables"]["reports"]["fts_table"] == "reports_fts"
+    assert set(get_json(base, "/archive/report_figures.json")["facet_results"]) >= {"table_no", "row_key", "col_key"}
+    assert set(get_json(base, "/archive/report_checks.json")["facet_results"]) >= {"name", "ok"}
 
 
 def test_archive_is_read_only_over_http(server):
