@@ -15,6 +15,8 @@ APT_PACKAGES := chromium antiword catdoc redis-server
 SERVE_ARGS := --metadata crawler/datasette/metadata.json --plugins-dir crawler/datasette/plugins \
               --setting truncate_cells_html 300 --setting suggest_facets off
 PORT ?= 8001
+# Folder of the real reports govarchive may not keep (tests/fixtures/realreports/PROVENANCE.md), for bench.real_figures
+REAL_PAGES ?=
 
 install: $(VENV)/.installed system-packages
 
@@ -48,6 +50,7 @@ bench: install
 	$(BIN)/python -m bench.figures_parse
 	$(BIN)/python -m bench.sample_portals
 	$(BIN)/python -m bench.generic_pages
+	$(BIN)/python -m bench.real_figures $(if $(REAL_PAGES),--pages $(REAL_PAGES))
 
 clean:
 	rm -rf $(DATA)/demo .pytest_cache

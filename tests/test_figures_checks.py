@@ -92,3 +92,20 @@ def test_blank_counts_as_zero_and_all_blank_or_missing_is_skipped():
     assert report_checks([figure("一", col, None, "/") for col in fs.T3_COLUMNS]) == []  # 总计 blank
     # 一 and 二 found, 三（七） and 四 not: a parse gap, not the report's error
     assert report_checks([figure("一", "自然人", 1), figure("二", "自然人", 0)]) == []
+
+
+def test_total_column_left_blank_beside_figures_is_not_checked_as_zero():
+    """2019年上海市人民政府办公厅 (a real report) prints 总计 only on 一, 二, （七） and 四: the result rows' blank
+    totals were not printed, so t3.results:总计 is left out instead of failing 805 against 0; every column
+    that was printed is still checked."""
+    sample = fs.sample_2021()
+    unprinted = {(row, "总计"): "" for row in sample.t3 if row not in ("一", "二", "三（七）", "四")}
+    checks = checks_of(fs.broken(sample, unprinted))
+    names = {check["name"] for check in checks}
+    assert failing(checks) == set()
+    assert "t3.results:总计" not in names and "t3.row_total:三（一）" not in names
+    assert {"t3.results:自然人", "t3.balance:总计", "t3.row_total:一", "t3.row_total:三（七）"} <= names
+    # a blank total beside blank or 0 applicants is still a 0
+    zero_row = [figure("四", col, None, "") for col in fs.T3_COLUMNS[:-1]] + [figure("四", "总计", None, "")]
+    assert report_checks(zero_row + [figure("一", "总计", 1), figure("二", "总计", 0), figure("三（七）", "总计", 1)])[0] \
+        == {"name": "t3.balance:总计", "ok": True, "detail": "一 1 + 二 0 = 1; 三（七） 1 + 四 blank = 1"}

@@ -8,7 +8,7 @@ Scrapy, no database. The crawl and ``govarchive parse`` call one function::
                           clean_text, report_year=2022)
     result["figures"]  # [{table_no, row_key, col_key, value, unit, raw}, ...]
     result["checks"]   # [{name, ok, detail}, ...]
-    result["parser"]   # "govarchive-figures/1": store it with the rows; re-parse when PARSER changes
+    result["parser"]   # "govarchive-figures/2": store it with the rows; re-parse when PARSER changes
     result["sources"]  # {table_no: "page" | attachment url | "text"}: fills report_figures.source
     result["errors"]   # sources that could not be read, "<url>: <reason>"
 

@@ -12,9 +12,11 @@ Each check is ``{name, ok, detail}``; ``detail`` shows both sides with the terms
 - ``t3.carryover:<col>`` (``carryover_checks``, across two reports of one body): this year's 二、上年结转
   = last year's 四、结转下年度继续办理.
 
-A blank cell (value None: blank, ``/``, ``—``) counts as 0, which is what reports mean by it. A check is
-left out when one of its figures was not found (a parse gap is not the report's error) or when every
-figure in it is blank (nothing printed to check).
+A blank cell (value None: blank, ``/``, ``—``) counts as 0, which is what reports mean by it, except a blank
+总计 of 表三 beside applicant figures that are not all 0: that total was not printed (some reports fill 总计
+only on the rows 一, 二, （七） and 四), so it counts as not found. A check is left out when one of its figures
+was not found (a parse gap is not the report's error) or when every figure in it is blank (nothing printed
+to check).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ LONG_SUM = 7  # terms beyond which a detail shows only the non-zero ones
 
 def report_checks(figures: list[dict]) -> list[dict]:
     """Every identity of one report's figures that can be checked."""
-    t3 = _cells(figures, 3)
+    t3 = _t3_cells(figures)
     t4 = _cells(figures, 4)
     checks = []
     for col in T3_COLUMNS:
@@ -51,7 +53,7 @@ def report_checks(figures: list[dict]) -> list[dict]:
 
 def carryover_checks(figures: list[dict], last_year: list[dict]) -> list[dict]:
     """This year's 二、上年结转 against last year's 四、结转下年度继续办理, per column of 表三."""
-    this, last = _cells(figures, 3), _cells(last_year, 3)
+    this, last = _t3_cells(figures), _t3_cells(last_year)
     checks = [_check(f"t3.carryover:{col}", [("二", this.get(("二", col)))], [("上年四", last.get(("四", col)))])
               for col in T3_COLUMNS]
     return [check for check in checks if check]
@@ -59,6 +61,16 @@ def carryover_checks(figures: list[dict], last_year: list[dict]) -> list[dict]:
 
 def _cells(figures: list[dict], table_no: int) -> dict[tuple[str, str], dict]:
     return {(f["row_key"], f["col_key"]): f for f in figures if f["table_no"] == table_no}
+
+
+def _t3_cells(figures: list[dict]) -> dict[tuple[str, str], dict]:
+    """表三's cells less the 总计 cells a report left blank beside applicant figures: totals not printed."""
+    t3 = _cells(figures, 3)
+    unprinted = [(row, col) for row, col in t3 if col == "总计" and t3[(row, col)]["value"] is None
+                 and any((t3.get((row, applicant)) or {}).get("value") for applicant in APPLICANTS)]
+    for key in unprinted:
+        del t3[key]
+    return t3
 
 
 def _items(t3: dict, group: str) -> list[str]:

@@ -9,7 +9,7 @@ from .grids import attachment_rows, html_rows, text_rows
 from .headlines import table_headlines, text_headlines
 from .template import template_figures
 
-PARSER_VERSION = 1  # bump when the figures or checks of a stored report could change: rows are re-parsed
+PARSER_VERSION = 2  # bump when the figures or checks of a stored report could change: rows are re-parsed
 PARSER = f"govarchive-figures/{PARSER_VERSION}"
 TEMPLATE_TABLES = {2: "表二", 3: "表三", 4: "表四"}
 STANDARD_FROM = 2020  # reports on 2020 and later must use the standard format (2019: encouraged)
