@@ -1,14 +1,13 @@
 """The set of real reports (``tests/fixtures/realreports/MANIFEST.json``): where each page is, how it is read,
-and what was verified by hand about it. Used by ``bench/real_figures.py`` and ``tests/test_figures_real.py``.
+and what was verified by hand about it. Used by ``bench/real_figures.py``.
 
 A page is looked for in the set's own folder (pages whose repository's licence lets govarchive keep them) and
-then in the folders given (``--pages DIR``, ``REALFIGS_PAGES``): the others stay outside the repository.
+then in the folders given (``--pages DIR``): the others stay outside the repository.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,10 +41,6 @@ class RealPage:
         if self.kind == "text":
             return parse_report(None, "", [], body.decode("utf-8"), self.year)
         return parse_report(body, CONTENT_TYPES[self.kind], [], "", self.year)
-
-
-def extra_dirs() -> list[Path]:
-    return [Path(folder) for folder in os.environ.get("REALFIGS_PAGES", "").split(os.pathsep) if folder]
 
 
 def load_set(folders=()) -> list[RealPage]:
