@@ -46,6 +46,7 @@ bench: install
 	$(BIN)/python -m bench.nightly_vs_backfill
 	$(BIN)/python -m bench.search_latency
 	$(BIN)/python -m bench.sample_portals
+	$(BIN)/python -m bench.throughput
 
 clean:
 	rm -rf $(DATA)/demo .pytest_cache

@@ -3,7 +3,8 @@
 ``taoyuan`` (``make bench``): 40 departments × 12 years = 480 reports in one report column (24 list pages
 behind a script pager), plus 120 news articles: about 650 pages, so a backfill and a nightly crawl can be
 compared at a realistic size. ``fleet(n)``: n small portals, each on a loopback address of its own (so each
-is its own host for Scrapy's per-host limits), for distributed crawls; ``county`` makes any of them.
+is its own host for Scrapy's per-host limits), for distributed crawls; ``throughput_fleet`` the larger ones
+of bench.throughput; ``county`` makes any of them.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ def fleet(count: int = 20, departments: int = 4, years=range(2017, 2020), news: 
         return lambda: county(f"fleet{i + 1:02d}", COUNTIES[i % len(COUNTIES)], departments, years, news,
                               bind=f"127.0.3.{i + 1}", code=f"43{i + 1:02d}000001")
     return [build(i) for i in range(count)]
+
+
+def throughput_fleet(count: int = 16) -> list:
+    """bench.throughput's fleet: ``count`` portals of 240 reports each (20 departments × 12 years) in 12 list
+    pages, and no news (a focused crawl passes news by, a crawl of every link would not): about 260 pages a
+    portal, which a backfill and a crawl of every link fetch alike."""
+    return fleet(count, departments=20, years=YEARS, news=0)
 
 
 def county(site_id: str, place: str, departments: int, years, news: int, bind: str | None = None,
