@@ -32,7 +32,7 @@ from crawler.items import ListingItem, ReportCandidate
 from crawler.registry import PORTALS_SETTING, load_registry, portal_for_url, portals_of, portals_setting
 from crawler.requests import (FOUND_ON, KIND, LINK_TEXT, NAV_DEPTH, PHASE, PORTAL, SCORE, SECOND_PHASE, WARC,
                               RequestKind)
-from pipelines.attachments import attachment_kind, download_script_names
+from pipelines.attachments import KINDS, attachment_kind, download_script_names
 from pipelines.classify import looks_like_report_link
 from pipelines.decode import decode_html
 from spiders import cms, sweep
@@ -44,6 +44,8 @@ UNIT_SCORE = 15  # a unit's home page is in the disclosure tree: its lists are r
 SKIPPED_EXTENSIONS = [e for e in IGNORED_EXTENSIONS if e not in {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et"}]
 ATTACHMENT_LINKS = LinkExtractor(deny_extensions=[], unique=True, tags=("a", "area", "iframe", "embed"),
                                  attrs=("href", "src"))
+# What every attachment URL holds (see attachment_urls): ".pdf", ".doc", "%2Edocx" …
+ATTACHMENT_HINT = re.compile(rf"(?:\.|%2e)(?:{'|'.join(KINDS)})", re.I)
 MAX_ATTACHMENTS = 10
 # Fetched without the browser even on a portal whose registry entry says "browser": true.
 PLAIN_HTTP_KINDS = {RequestKind.REPORT, RequestKind.ATTACHMENT}
@@ -113,12 +115,13 @@ class PortalSpider(scrapy.Spider):
             return
         html, encoding = decode_html(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
         response = read_in(response, encoding)
-        title = page_title(response)
+        # A report link's page is a candidate whatever its title: neither it nor its DOM is needed then.
+        title = "" if response.meta[KIND] == RequestKind.REPORT else page_title(response)
         if response.meta[KIND] == RequestKind.REPORT or looks_like_report_link(title, response.url):
             if "dataloss" in response.flags:  # cut short even after retries: archived and flagged, not a report
                 self.logger.warning("%s: body truncated; not taken as a report", response.url)
                 return
-            files = attachment_urls(response, portal)
+            files = attachment_urls(response, portal, html)
             yield from self.with_attachments(self.candidate(response, portal, html, encoding), files)
             return
         yield from self.follow(response, portal, title)
@@ -324,8 +327,15 @@ class PortalSpider(scrapy.Spider):
         )
 
 
-def attachment_urls(response, portal) -> list[str]:
-    """The files (PDF, DOC, XLS …) a report page links to, on the portal's hosts, at most MAX_ATTACHMENTS."""
+def attachment_urls(response, portal, html: str) -> list[str]:
+    """The files (PDF, DOC, XLS …) a report page links to, on the portal's hosts, at most MAX_ATTACHMENTS.
+
+    A file's URL names its kind (pipelines/attachments.py ``attachment_kind``: the extension of its path or
+    of a download script's file name, percent-encoded or not), so a page whose text (``html``) names no such
+    extension links none, and is not parsed for links: most report pages, at a fraction of the cost.
+    """
+    if not ATTACHMENT_HINT.search(html):
+        return []
     urls = [link.url for link in ATTACHMENT_LINKS.extract_links(response)
             if portal.owns(link.url) and attachment_kind(link.url)]
     return urls[:MAX_ATTACHMENTS]
