@@ -2,8 +2,9 @@
 
 It holds the data directory's lock (crawler/lock.py) for as long as it runs, reads the results stream in
 the consumer group ``writers`` (after a crash of its own, first what it had read and not acknowledged),
-applies each batch (crawler/queue/results.py: idempotent), acknowledges and deletes the applied messages,
-and brings the search index up to date after reports were stored, at most every INDEX_EVERY seconds.
+applies each batch in one transaction (crawler/queue/results.py: idempotent), acknowledges and deletes the
+applied messages, and brings the search index up to date after reports were stored, at most every
+INDEX_EVERY seconds.
 """
 
 from __future__ import annotations
@@ -57,12 +58,14 @@ class Writer:
         answer = self.client.xreadgroup(WRITERS, self.consumer, {self.keys.results: start}, count=BATCH,
                                         block=block_ms)
         messages = answer[0][1] if answer else []
-        for _, fields in messages:
-            self.index_due |= apply(self.db, self.client, self.keys, fields["kind"], json.loads(fields["body"]))
-        if messages:
-            ids = [message_id for message_id, _ in messages]
-            self.client.xack(self.keys.results, WRITERS, *ids)
-            self.client.xdel(self.keys.results, *ids)
+        if not messages:
+            return 0
+        with self.db.atomic():  # one transaction a batch: a crash rolls it back, and it is read again ("0")
+            for _, fields in messages:
+                self.index_due |= apply(self.db, self.client, self.keys, fields["kind"], json.loads(fields["body"]))
+        ids = [message_id for message_id, _ in messages]
+        self.client.xack(self.keys.results, WRITERS, *ids)
+        self.client.xdel(self.keys.results, *ids)
         return len(messages)
 
     def idle(self) -> bool:
