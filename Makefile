@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python -m bench.search_latency
 	$(BIN)/python -m bench.sample_portals
 	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.save_report
 
 clean:
 	rm -rf $(DATA)/demo .pytest_cache
