@@ -59,7 +59,8 @@ def measure(portals: SamplePortals, start) -> dict:
                 raise RuntimeError(f"{process.args[:3]} exited {process.returncode}")
         wall = time.monotonic() - started
     server_cpu = self_cpu_seconds() - server_cpu
-    return {"served": served, "wall": wall, "peak": sampler.peak, "cpu": cpu, "server_cpu": server_cpu}
+    return {"served": served, "wall": wall, "peak": sampler.peak, "cpu": cpu, "server_cpu": server_cpu,
+            "cpu_by_role": sampler.by_role(sampler.cpu)}
 
 
 def finish(portals: SamplePortals, run: dict) -> dict:
@@ -71,7 +72,9 @@ def finish(portals: SamplePortals, run: dict) -> dict:
             "pages/s": round(pages / (times[-1] - times[0]), 1),
             "CPU ms/page": round((children_cpu_seconds() - run["cpu"]) * 1000 / pages, 2),
             "peak RSS MB": round(run["peak"] / 2**20),
-            "server CPU ms/page": round(run["server_cpu"] * 1000 / pages, 2)}
+            "server CPU ms/page": round(run["server_cpu"] * 1000 / pages, 2),
+            "CPU ms/page by process": ", ".join(f"{name} {seconds * 1000 / pages:.1f}" for name, seconds in
+                                                sorted(run["cpu_by_role"].items(), key=lambda item: -item[1]))}
 
 
 def fetch_only(portals: SamplePortals, registry: Path) -> dict:
@@ -133,6 +136,9 @@ def main(argv: list[str] | None = None) -> None:
                "server CPU ms/page"]
     print(tabulate([[label, *(figures.get(h, "-") for h in headers)] for label, figures in table.items()],
                    headers=["run", *headers], tablefmt="github"))
+    print()
+    print(tabulate([[label, figures["CPU ms/page by process"]] for label, figures in table.items()],
+                   headers=["run", "CPU ms/page by process (sampled: an estimate)"], tablefmt="github"))
     print("\npages/s: first request to last; CPU and RSS: every process of the run (crawls, extraction workers, "
           "writer, Redis);\nserver CPU: the sample portals' own (threads of this process, sharing the same cores).")
 
