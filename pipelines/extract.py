@@ -27,7 +27,6 @@ from scrapy.exceptions import DropItem
 
 from crawler.items import ReportCandidate
 from pipelines.attachments import MAX_UNPACKED, TooLarge, as_too_large, extract_attachment, use_attachment_text
-from pipelines.page import extract_page
 
 logger = logging.getLogger(__name__)
 MAX_POOL_RESTARTS = 3  # then extract inline: a pool that cannot keep its workers alive only wastes time
@@ -80,7 +79,19 @@ def _start_worker(crawler_alive, memory_limit: int) -> None:
 
 def _warm_up() -> None:
     """Import and exercise the heavy modules once."""
-    extract_page("<html><body><p>warm up</p></body></html>", "http://localhost/")
+    _extract_page("<html><body><p>warm up</p></body></html>", "http://localhost/")
+
+
+# Imported by the pool's forkserver before it forks the workers, which then share those pages; the crawl
+# process itself never imports pipelines.page (trafilatura, lxml's cleaner: ~30 MB it has no use for).
+WORKER_MODULES = ["__main__", "pipelines.page"]
+
+
+def _extract_page(html: str, url: str) -> dict:
+    """pipelines/page.py ``extract_page``, imported where it runs (a worker; the crawl process when inline)."""
+    from pipelines.page import extract_page
+
+    return extract_page(html, url)
 
 
 def _exit_with_crawler(crawler_alive) -> None:
@@ -139,8 +150,10 @@ class ExtractPipeline:
             if self.alive is None:
                 self.alive = multiprocessing.Pipe(duplex=False)  # the write end never leaves this process
             # forkserver: never fork the crawler process itself (reactor threads, open WARC files).
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(WORKER_MODULES)
             self.pool = concurrent.futures.ProcessPoolExecutor(
-                self.processes, mp_context=multiprocessing.get_context("forkserver"), initializer=_start_worker,
+                self.processes, mp_context=context, initializer=_start_worker,
                 initargs=(self.alive[0], self.memory_limit),
             )
 
@@ -148,7 +161,7 @@ class ExtractPipeline:
         if not isinstance(item, ReportCandidate):
             return item
         try:
-            item.extracted.update(await self._run(extract_page, item.html, item.url), encoding=item.encoding)
+            item.extracted.update(await self._run(_extract_page, item.html, item.url), encoding=item.encoding)
         except ITEM_FAILURES as exc:  # the page stays in the WARC files; only its row is missing
             raise DropItem(f"{item.url}: {exc}") from None
         for attachment in item.attachments:
