@@ -37,7 +37,7 @@ from pipelines.classify import looks_like_report_link
 from pipelines.decode import decode_html
 from spiders import cms, sweep
 from spiders.links import (STRONG_SCORE, is_pager_link, is_sweep_column, is_unit_list_link, listing_needs_browser,
-                           report_score, same_page, script_pages, unit_links)
+                           pager_pages, report_score, same_page, script_pager, unit_links)
 
 UNIT_SCORE = 15  # a unit's home page is in the disclosure tree: its lists are read, its menu followed
 # Attachments (pdf, doc, xls …) are kept for the attachment pipeline; images, media and archives are not.
@@ -60,6 +60,7 @@ class PortalSpider(scrapy.Spider):
         self.portals = {}
         self.listing_found = set()
         self.rendered = set()  # URLs re-requested through the browser (once each)
+        self.pagers_read = set()  # script pagers whose pages were requested (see pages_of_list)
         self.link_extractor = LinkExtractor(deny_extensions=SKIPPED_EXTENSIONS, unique=True, strip=True)
         self.sweep = sweep.Sweep()
         self.explorations: dict[str, dict[str, scrapy.Request]] = {}  # portal -> requests held back (``explore``)
@@ -168,7 +169,7 @@ class PortalSpider(scrapy.Spider):
             yield self.request(response.url, portal, RequestKind.RENDER, meta[NAV_DEPTH], meta[LINK_TEXT],
                                meta[FOUND_ON], meta[SCORE], browser=True).replace(dont_filter=True)
         in_tree = meta[SCORE] > 0 or report_score(title, response.url) > 0
-        pages = self.pages_of_list(response, portal, links)
+        pages = self.pages_of_list(response, portal, links, read=is_listing or in_tree)
         if is_listing or in_tree:
             yield from pages
         else:  # a list outside the report column: its later pages wait for the second phase
@@ -272,11 +273,19 @@ class PortalSpider(scrapy.Spider):
                 yield self.request(url, portal, RequestKind.SWEEP, self.max_depth, "", response.url,
                                    phase=SECOND_PHASE)
 
-    def pages_of_list(self, response, portal, links):
-        """The other pages of the list on ``response``: script pagers first, then pager links."""
+    def pages_of_list(self, response, portal, links, read=True):
+        """The other pages of the list on ``response``: script pagers first, then pager links.
+
+        A script pager names every page of its list on each of them (``createPageHTML(2400, n, …)``): its pages
+        are requested once, from the first of its pages that is ``read`` (its requests yielded, not deferred),
+        not 2,400 times over (creating the requests alone was quadratic in the length of the list).
+        """
         meta = response.meta
         kind, phase = (RequestKind.SWEEP, meta[PHASE]) if meta.get(PHASE) else (RequestKind.NEXT_PAGE, 1)
-        urls = script_pages(response.url, response.text)
+        pager = script_pager(response.url, response.text)
+        urls = pager_pages(pager) if pager and pager not in self.pagers_read else []
+        if pager and read:
+            self.pagers_read.add(pager)
         urls += [link.url for link in links if is_pager_link(link.text)]
         for url in dict.fromkeys(urls):
             if not same_page(url, response.url):
