@@ -43,7 +43,8 @@ def report(i: int, corpus: str, version_note: str = "") -> dict:
     text = corpus[start:start + TEXT_CHARS] + version_note
     portal, year = i % 400, 2008 + i % 17
     return {"url": f"http://www.p{portal}.gov.cn/zfxxgk/ndbg/{year + 1}/t{year + 1}0331_{i}.html",
-            "portal": f"p{portal:03d}", "title": f"p{portal}{year}年度政府信息公开工作年度报告", "agency": f"p{portal}",
+            "portal": f"p{portal:03d}", "title": f"p{portal}{year}年度政府信息公开工作年度报告",
+            "agency": f"p{portal}",
             "report_year": year, "publish_date": f"{year + 1}-03-31", "text": text,
             "text_sha1": hashlib.sha1(text.encode()).hexdigest(), "chars": len(text), "text_status": "ok",
             "fetched_at": "2024-01-01T00:00:00Z", "warc_file": "warc/x.warc.gz", "warc_offset": i, "warc_length": 1,

@@ -58,7 +58,8 @@ class ResultSender:
         self.since = 0.0  # time.monotonic() of the oldest command waiting
 
     def send(self, kind: str, **body) -> None:
-        self.also(lambda pipe: pipe.xadd(self.keys.results, {"kind": kind, "body": json.dumps(body, ensure_ascii=False)}))
+        message = {"kind": kind, "body": json.dumps(body, ensure_ascii=False)}
+        self.also(lambda pipe: pipe.xadd(self.keys.results, message))
 
     def also(self, command) -> None:
         """Queue ``command(pipeline)`` (a Redis command) behind what is waiting."""
