@@ -306,7 +306,7 @@ def save_report(db: sqlite_utils.Database, report: dict) -> tuple[int, str]:
         return current["id"], "unchanged"
     row = {**report, "fetched_at": now, "last_seen_at": now, "is_latest": 1}
     row["version"] = (current["version"] + 1) if current else 1
-    with db.conn:
+    with db.atomic():  # a savepoint inside a transaction of the caller (the distributed writer's batch)
         if current:
             db["reports"].update(current["id"], {"is_latest": 0})
         report_id = db["reports"].insert(row).last_pk

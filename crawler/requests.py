@@ -1,15 +1,18 @@
 """What a request of the crawl carries: its kind, and every ``request.meta`` key the project uses.
 
 Every request the spider makes has a :class:`RequestKind` (stored as ``captures.request_type``), which sets
-its priority: finish a list before wandering off. The kinds, highest priority first:
+its priority: a report (and its files) as soon as a list names it, then finish the list before wandering off.
+Reports first keep the frontier small: a column of 48,000 reports read list page after list page held a
+request for each of them at once (about 100 MB), where now it holds the list's pages still to read. The kinds,
+highest priority first:
 
 ==============  ===========================================================================================
+``attachment``  a file a report page links to (PDF, DOC, XLS …): the report waits for it
+``report``      a page (or file) whose link names one report
 ``next_page``   a later page of a list being read (pager link, TRS script pager, CMS list API call)
 ``listing``     a report-column listing page remembered from earlier runs (where a nightly run starts)
 ``render``      a listing page fetched again through the browser, its list being written by a script
 ``seed``        a start URL of a portal
-``attachment``  a file a report page links to (PDF, DOC, XLS …)
-``report``      a page (or file) whose link names one report
 ``unit``        the home page of a unit (a department, a township) listed on a page of units
 ``navigation``  a link toward the report column (its text or URL names it, or a list of units)
 ``explore``     a link with no sign of the report column, near the start page; only when nothing better
@@ -76,9 +79,9 @@ class RequestKind(StrEnum):
         return _PRIORITY[self]
 
 
-_PRIORITY = {
-    RequestKind.NEXT_PAGE: 100, RequestKind.LISTING: 100, RequestKind.RENDER: 100, RequestKind.SEED: 40,
-    RequestKind.ATTACHMENT: 35, RequestKind.REPORT: 30, RequestKind.UNIT: 20, RequestKind.NAVIGATION: 10,
+_PRIORITY = {  # reports above any list page, whose priority is raised by its score (at most 60)
+    RequestKind.ATTACHMENT: 210, RequestKind.REPORT: 200, RequestKind.NEXT_PAGE: 100, RequestKind.LISTING: 100,
+    RequestKind.RENDER: 100, RequestKind.SEED: 40, RequestKind.UNIT: 20, RequestKind.NAVIGATION: 10,
     RequestKind.EXPLORE: 0, RequestKind.SWEEP: -100,
 }
 #: Discovery requests: pages that lead to reports (the URL-trap limits apply to these).

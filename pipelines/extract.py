@@ -27,8 +27,6 @@ from scrapy.exceptions import DropItem
 
 from crawler.items import ReportCandidate
 from pipelines.attachments import MAX_UNPACKED, TooLarge, as_too_large, extract_attachment, use_attachment_text
-from pipelines.figures import parse_page_figures
-from pipelines.page import extract_page
 
 logger = logging.getLogger(__name__)
 MAX_POOL_RESTARTS = 3  # then extract inline: a pool that cannot keep its workers alive only wastes time
@@ -81,7 +79,26 @@ def _start_worker(crawler_alive, memory_limit: int) -> None:
 
 def _warm_up() -> None:
     """Import and exercise the heavy modules once."""
-    extract_page("<html><body><p>warm up</p></body></html>", "http://localhost/")
+    _extract_page("<html><body><p>warm up</p></body></html>", "http://localhost/")
+
+
+# Imported by the pool's forkserver before it forks the workers, which then share those pages; the crawl
+# process itself never imports them (trafilatura, lxml's cleaner, the table parsers: ~30 MB it has no use for).
+WORKER_MODULES = ["__main__", "pipelines.page", "pipelines.figures", "trafilatura"]
+
+
+def _extract_page(html: str, url: str) -> dict:
+    """pipelines/page.py ``extract_page``, imported where it runs (a worker; the crawl process when inline)."""
+    from pipelines.page import extract_page
+
+    return extract_page(html, url)
+
+
+def _parse_page_figures(html: str, url: str, files: list, text: str) -> dict:
+    """pipelines/figures ``parse_page_figures``, imported where it runs (as ``_extract_page``)."""
+    from pipelines.figures import parse_page_figures
+
+    return parse_page_figures(html, url, files, text)
 
 
 def _exit_with_crawler(crawler_alive) -> None:
@@ -140,8 +157,10 @@ class ExtractPipeline:
             if self.alive is None:
                 self.alive = multiprocessing.Pipe(duplex=False)  # the write end never leaves this process
             # forkserver: never fork the crawler process itself (reactor threads, open WARC files).
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(WORKER_MODULES)
             self.pool = concurrent.futures.ProcessPoolExecutor(
-                self.processes, mp_context=multiprocessing.get_context("forkserver"), initializer=_start_worker,
+                self.processes, mp_context=context, initializer=_start_worker,
                 initargs=(self.alive[0], self.memory_limit),
             )
 
@@ -149,7 +168,7 @@ class ExtractPipeline:
         if not isinstance(item, ReportCandidate):
             return item
         try:
-            item.extracted.update(await self._run(extract_page, item.html, item.url), encoding=item.encoding)
+            item.extracted.update(await self._run(_extract_page, item.html, item.url), encoding=item.encoding)
         except ITEM_FAILURES as exc:  # the page stays in the WARC files; only its row is missing
             raise DropItem(f"{item.url}: {exc}") from None
         readable = []  # (body, url, content type) of the files read: the statistics tables are read from them too
@@ -172,7 +191,7 @@ class ExtractPipeline:
         """The statistics tables of the report (pipelines/figures), from its page, files and text; None when
         they could not be read in time or memory (``govarchive parse`` tries again)."""
         try:
-            return await self._run(parse_page_figures, item.html, item.url, files, item.extracted.get("text") or "")
+            return await self._run(_parse_page_figures, item.html, item.url, files, item.extracted.get("text") or "")
         except ITEM_FAILURES as exc:
             logger.warning("%s: statistics tables not read: %s", item.url, exc)
             return None

@@ -121,19 +121,32 @@ def script_pages(page_url: str, html: str) -> list[str]:
     ``createPageHTML(3, 0, "index", "html")`` on ``…/nb/index.html`` means index.html, index_1.html and
     index_2.html; so does ``var countPage = 3``. Read by regex: no browser needed.
     """
+    pager = script_pager(page_url, html)
+    return pager_pages(pager) if pager else []
+
+
+def script_pager(page_url: str, html: str) -> tuple[str, int, str] | None:
+    """A TRS script pager as ``(URL of its pages without their number, page count, extension)``: the same on
+    every page of one list (``("…/nb/index", 3, "html")``), or None."""
     match = TRS_CREATE_PAGE.search(html)
     if match:
         count, prefix, ext = int(match.group(1)), match.group(3), match.group(4)
     else:
         match = TRS_COUNT_PAGE.search(html)
         if not match:
-            return []
+            return None
         count = int(match.group(1))
         prefix_match = TRS_PAGE_PREFIX.search(html)
         prefix = prefix_match.group(1) if prefix_match else "index"
         last_segment = urlsplit(page_url).path.rsplit("/", 1)[-1]
         ext = last_segment.rsplit(".", 1)[-1] if "." in last_segment else "html"
-    return [urljoin(page_url, f"{prefix}_{n}.{ext}") for n in range(1, count)]
+    return urljoin(page_url, prefix), count, ext
+
+
+def pager_pages(pager: tuple[str, int, str]) -> list[str]:
+    """The pages of a script pager after its first: ``…/nb/index_1.html`` …"""
+    base, count, ext = pager
+    return [f"{base}_{n}.{ext}" for n in range(1, count)]
 
 
 def same_page(a: str, b: str) -> bool:

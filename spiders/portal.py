@@ -32,18 +32,20 @@ from crawler.items import ListingItem, ReportCandidate
 from crawler.registry import PORTALS_SETTING, load_registry, portal_for_url, portals_of, portals_setting
 from crawler.requests import (FOUND_ON, KIND, LINK_TEXT, NAV_DEPTH, PHASE, PORTAL, SCORE, SECOND_PHASE, WARC,
                               RequestKind)
-from pipelines.attachments import attachment_kind, download_script_names
+from pipelines.attachments import KINDS, attachment_kind, download_script_names
 from pipelines.classify import looks_like_report_link
 from pipelines.decode import decode_html
 from spiders import cms, sweep
 from spiders.links import (STRONG_SCORE, is_pager_link, is_sweep_column, is_unit_list_link, listing_needs_browser,
-                           report_score, same_page, script_pages, unit_links)
+                           pager_pages, report_score, same_page, script_pager, unit_links)
 
 UNIT_SCORE = 15  # a unit's home page is in the disclosure tree: its lists are read, its menu followed
 # Attachments (pdf, doc, xls …) are kept for the attachment pipeline; images, media and archives are not.
 SKIPPED_EXTENSIONS = [e for e in IGNORED_EXTENSIONS if e not in {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et"}]
 ATTACHMENT_LINKS = LinkExtractor(deny_extensions=[], unique=True, tags=("a", "area", "iframe", "embed"),
                                  attrs=("href", "src"))
+# What every attachment URL holds (see attachment_urls): ".pdf", ".doc", "%2Edocx" …
+ATTACHMENT_HINT = re.compile(rf"(?:\.|%2e)(?:{'|'.join(KINDS)})", re.I)
 MAX_ATTACHMENTS = 10
 # Fetched without the browser even on a portal whose registry entry says "browser": true.
 PLAIN_HTTP_KINDS = {RequestKind.REPORT, RequestKind.ATTACHMENT}
@@ -58,6 +60,7 @@ class PortalSpider(scrapy.Spider):
         self.portals = {}
         self.listing_found = set()
         self.rendered = set()  # URLs re-requested through the browser (once each)
+        self.pagers_read = set()  # script pagers whose pages were requested (see pages_of_list)
         self.link_extractor = LinkExtractor(deny_extensions=SKIPPED_EXTENSIONS, unique=True, strip=True)
         self.sweep = sweep.Sweep()
         self.explorations: dict[str, dict[str, scrapy.Request]] = {}  # portal -> requests held back (``explore``)
@@ -113,12 +116,13 @@ class PortalSpider(scrapy.Spider):
             return
         html, encoding = decode_html(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
         response = read_in(response, encoding)
-        title = page_title(response)
+        # A report link's page is a candidate whatever its title: neither it nor its DOM is needed then.
+        title = "" if response.meta[KIND] == RequestKind.REPORT else page_title(response)
         if response.meta[KIND] == RequestKind.REPORT or looks_like_report_link(title, response.url):
             if "dataloss" in response.flags:  # cut short even after retries: archived and flagged, not a report
                 self.logger.warning("%s: body truncated; not taken as a report", response.url)
                 return
-            files = attachment_urls(response, portal)
+            files = attachment_urls(response, portal, html)
             yield from self.with_attachments(self.candidate(response, portal, html, encoding), files)
             return
         yield from self.follow(response, portal, title)
@@ -165,7 +169,7 @@ class PortalSpider(scrapy.Spider):
             yield self.request(response.url, portal, RequestKind.RENDER, meta[NAV_DEPTH], meta[LINK_TEXT],
                                meta[FOUND_ON], meta[SCORE], browser=True).replace(dont_filter=True)
         in_tree = meta[SCORE] > 0 or report_score(title, response.url) > 0
-        pages = self.pages_of_list(response, portal, links)
+        pages = self.pages_of_list(response, portal, links, read=is_listing or in_tree)
         if is_listing or in_tree:
             yield from pages
         else:  # a list outside the report column: its later pages wait for the second phase
@@ -269,11 +273,19 @@ class PortalSpider(scrapy.Spider):
                 yield self.request(url, portal, RequestKind.SWEEP, self.max_depth, "", response.url,
                                    phase=SECOND_PHASE)
 
-    def pages_of_list(self, response, portal, links):
-        """The other pages of the list on ``response``: script pagers first, then pager links."""
+    def pages_of_list(self, response, portal, links, read=True):
+        """The other pages of the list on ``response``: script pagers first, then pager links.
+
+        A script pager names every page of its list on each of them (``createPageHTML(2400, n, …)``): its pages
+        are requested once, from the first of its pages that is ``read`` (its requests yielded, not deferred),
+        not 2,400 times over (creating the requests alone was quadratic in the length of the list).
+        """
         meta = response.meta
         kind, phase = (RequestKind.SWEEP, meta[PHASE]) if meta.get(PHASE) else (RequestKind.NEXT_PAGE, 1)
-        urls = script_pages(response.url, response.text)
+        pager = script_pager(response.url, response.text)
+        urls = pager_pages(pager) if pager and pager not in self.pagers_read else []
+        if pager and read:
+            self.pagers_read.add(pager)
         urls += [link.url for link in links if is_pager_link(link.text)]
         for url in dict.fromkeys(urls):
             if not same_page(url, response.url):
@@ -324,8 +336,15 @@ class PortalSpider(scrapy.Spider):
         )
 
 
-def attachment_urls(response, portal) -> list[str]:
-    """The files (PDF, DOC, XLS …) a report page links to, on the portal's hosts, at most MAX_ATTACHMENTS."""
+def attachment_urls(response, portal, html: str) -> list[str]:
+    """The files (PDF, DOC, XLS …) a report page links to, on the portal's hosts, at most MAX_ATTACHMENTS.
+
+    A file's URL names its kind (pipelines/attachments.py ``attachment_kind``: the extension of its path or
+    of a download script's file name, percent-encoded or not), so a page whose text (``html``) names no such
+    extension links none, and is not parsed for links: most report pages, at a fraction of the cost.
+    """
+    if not ATTACHMENT_HINT.search(html):
+        return []
     urls = [link.url for link in ATTACHMENT_LINKS.extract_links(response)
             if portal.owns(link.url) and attachment_kind(link.url)]
     return urls[:MAX_ATTACHMENTS]

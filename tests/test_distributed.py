@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.conftest import ROOT, TEST_SETTINGS, assert_verified, govarchive
+from tests.redis_server import redis_server
 from tests.sampleportals import SamplePortals
 
 GOVARCHIVE = str(Path(sys.executable).with_name("govarchive"))
@@ -33,20 +33,8 @@ CONCURRENT_REQUESTS = 16  # crawler/settings.py: what one crawl can have in flig
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
     """A redis-server of our own on a free loopback port, no persistence."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
-                              stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    deadline = time.monotonic() + 20
-    while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True).stdout.strip() != "PONG":
-        assert time.monotonic() < deadline, "redis-server did not start"
-        time.sleep(0.1)
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -51,3 +51,13 @@ class Keys:
 def connect(url: str) -> redis.Redis:
     """A client for ``redis://host:port/db``, answering str (UTF-8)."""
     return redis.Redis.from_url(url, decode_responses=True)
+
+
+def ensure_group(client: redis.Redis, stream: str, group: str) -> None:
+    """Create the consumer group ``group`` of ``stream`` (and the stream) unless it exists: every process that
+    reads a stream makes sure of it, whichever starts first."""
+    try:
+        client.xgroup_create(stream, group, id="0", mkstream=True)
+    except redis.ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise

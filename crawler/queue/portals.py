@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import redis
 
-from crawler.queue.keys import WORKERS, Keys
+from crawler.queue.keys import WORKERS, Keys, ensure_group
 
 MAX_DELIVERIES = 4  # a portal whose crawl has failed this often is given up (``<ns>:failed``)
 
@@ -39,11 +39,7 @@ class PortalQueue:
         self.lease_ms = int(lease_seconds * 1000)
 
     def ensure_group(self) -> None:
-        try:
-            self.client.xgroup_create(self.keys.portals, WORKERS, id="0", mkstream=True)
-        except redis.ResponseError as exc:
-            if "BUSYGROUP" not in str(exc):
-                raise
+        ensure_group(self.client, self.keys.portals, WORKERS)
 
     def enqueue(self, portals: list[dict], mode: str) -> list[str]:
         """One entry per portal; their ids."""

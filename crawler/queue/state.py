@@ -35,6 +35,7 @@ def request_state(client, keys, sender, entry: str, portal: str, timeout: float)
     """Ask the writer for the state of ``portal`` (its queue ``entry``) and wait for the answer."""
     client.delete(keys.state(entry))
     sender.send("state", entry=entry, portal=portal)
+    sender.flush()
     answer = client.blpop([keys.state(entry)], timeout=max(1, int(timeout)))
     if answer is None:
         raise TimeoutError(f"no state for portal {portal} from the writer within {timeout:g} s (is it running?)")

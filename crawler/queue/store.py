@@ -68,14 +68,16 @@ class QueueStore:
         return resumable
 
     def finish_crawl(self, crawl_id: str, exit_code: int, status: str | None = None, **counts) -> None:
-        self.finished = {"id": crawl_id, "exit_code": exit_code, **counts}
         self.sender.send("crawl_finish", key=crawl_id, exit_code=exit_code, status=status, counts=counts)
+        self.sender.flush()  # everything this run sent is with the writer before the portal is acknowledged
+        self.finished = {"id": crawl_id, "exit_code": exit_code, **counts}
 
     def crawl_row(self, crawl_id: str) -> dict:
         return self.finished
 
     def close(self) -> None:
-        """Nothing to do: the writer keeps the search index up to date."""
+        """Send what waits (the writer keeps the search index up to date)."""
+        self.sender.flush()
 
     # -- rows ------------------------------------------------------------------------------------------
 
@@ -89,7 +91,8 @@ class QueueStore:
             row = {**fields, "id": key}
             self.captures[fields["url"]] = row
             if entry:
-                self.client.hset(self.keys.fetched(entry), fields["url"], json.dumps(row, ensure_ascii=False))
+                self.sender.also(lambda pipe: pipe.hset(self.keys.fetched(entry), fields["url"],
+                                                        json.dumps(row, ensure_ascii=False)))
                 self.urls[key] = (fields["url"], entry)
         return key
 
@@ -98,7 +101,7 @@ class QueueStore:
         url, entry = self.urls.pop(key, (None, None))
         if url:
             self.captures.pop(url, None)
-            self.client.hdel(self.keys.fetched(entry), url)
+            self.sender.also(lambda pipe: pipe.hdel(self.keys.fetched(entry), url))
 
     def latest_capture(self, url: str) -> dict | None:
         return self.captures.get(url)

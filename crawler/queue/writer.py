@@ -2,9 +2,9 @@
 
 It holds the data directory's lock (crawler/lock.py) for as long as it runs, reads the results stream in
 the consumer group ``writers`` (after a crash of its own, first what it had read and not acknowledged),
-applies each batch (crawler/queue/results.py: idempotent), acknowledges and deletes the applied messages,
-and brings the search index up to date after reports were stored, at most every INDEX_EVERY seconds;
-when the queue has run dry, the checks across reports too (carry-over, copies).
+applies each batch in one transaction (crawler/queue/results.py: idempotent), acknowledges and deletes the
+applied messages, and brings the search index up to date after reports were stored, at most every
+INDEX_EVERY seconds; when the queue has run dry, the checks across reports too (carry-over, copies).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import redis
 from archive.db import open_db
 from archive.search import index_reports
 from crawler.lock import data_dir_lock
-from crawler.queue.keys import WRITERS, Keys
+from crawler.queue.keys import WRITERS, Keys, ensure_group
 from crawler.queue.portals import PortalQueue
 from crawler.queue.results import apply
 from pipelines.figures.archive import relate_reports
@@ -38,11 +38,7 @@ class Writer:
         self.relate_due = False
 
     def ensure_group(self) -> None:
-        try:
-            self.client.xgroup_create(self.keys.results, WRITERS, id="0", mkstream=True)
-        except redis.ResponseError as exc:
-            if "BUSYGROUP" not in str(exc):
-                raise
+        ensure_group(self.client, self.keys.results, WRITERS)
 
     def run(self, until_empty: bool = False, block_ms: int = 1000) -> int:
         with data_dir_lock(self.data_dir, "govarchive writer"):
@@ -61,14 +57,16 @@ class Writer:
         answer = self.client.xreadgroup(WRITERS, self.consumer, {self.keys.results: start}, count=BATCH,
                                         block=block_ms)
         messages = answer[0][1] if answer else []
-        for _, fields in messages:
-            stored = apply(self.db, self.client, self.keys, fields["kind"], json.loads(fields["body"]))
-            self.index_due |= stored
-            self.relate_due |= stored
-        if messages:
-            ids = [message_id for message_id, _ in messages]
-            self.client.xack(self.keys.results, WRITERS, *ids)
-            self.client.xdel(self.keys.results, *ids)
+        if not messages:
+            return 0
+        with self.db.atomic():  # one transaction a batch: a crash rolls it back, and it is read again ("0")
+            for _, fields in messages:
+                stored = apply(self.db, self.client, self.keys, fields["kind"], json.loads(fields["body"]))
+                self.index_due |= stored
+                self.relate_due |= stored
+        ids = [message_id for message_id, _ in messages]
+        self.client.xack(self.keys.results, WRITERS, *ids)
+        self.client.xdel(self.keys.results, *ids)
         return len(messages)
 
     def idle(self) -> bool:

@@ -3,7 +3,8 @@
 ``taoyuan`` (``make bench``): 40 departments × 12 years = 480 reports in one report column (24 list pages
 behind a script pager), plus 120 news articles: about 650 pages, so a backfill and a nightly crawl can be
 compared at a realistic size. ``fleet(n)``: n small portals, each on a loopback address of its own (so each
-is its own host for Scrapy's per-host limits), for distributed crawls; ``county`` makes any of them.
+is its own host for Scrapy's per-host limits), for distributed crawls; ``throughput_fleet`` the larger ones
+of bench.throughput; ``long_portal`` the 50,000 pages of bench.long_backfill; ``county`` makes any of them.
 """
 
 from __future__ import annotations
@@ -42,6 +43,25 @@ def fleet(count: int = 20, departments: int = 4, years=range(2017, 2020), news: 
     return [build(i) for i in range(count)]
 
 
+def long_portal(departments: int = 4000) -> Site:
+    """bench.long_backfill's portal: ``departments`` × 12 reports in one report column (2,400 list pages behind
+    a TRS script pager for the default 4,000 departments: about 50,000 pages), no news."""
+    return county("changlong", "长垄县", departments, YEARS, 0, code="4307990001")
+
+
+def department_names(count: int) -> list[str]:
+    """The first ``count`` of DEPARTMENTS; past its end, the same names again as numbered branches (…第2分部)."""
+    size = len(DEPARTMENTS)
+    return [DEPARTMENTS[i % size] + (f"第{i // size + 1}分部" if i >= size else "") for i in range(count)]
+
+
+def throughput_fleet(count: int = 16) -> list:
+    """bench.throughput's fleet: ``count`` portals of 240 reports each (20 departments × 12 years) in 12 list
+    pages, and no news (a focused crawl passes news by, a crawl of every link would not): about 260 pages a
+    portal, which a backfill and a crawl of every link fetch alike."""
+    return fleet(count, departments=20, years=YEARS, news=0)
+
+
 def county(site_id: str, place: str, departments: int, years, news: int, bind: str | None = None,
            code: str = "4300000001") -> Site:
     """A county portal: ``departments`` × ``years`` reports in one report column, ``news`` news articles."""
@@ -51,7 +71,7 @@ def county(site_id: str, place: str, departments: int, years, news: int, bind: s
         _report(f"{place}{dept}{year}年度政府信息公开工作年度报告",
                 datetime(year + 1, 1, 15, 9, 0) + timedelta(days=i % 40, minutes=i), f"{place}{dept}", year, rnd,
                 dept, place)
-        for year in years for i, dept in enumerate(DEPARTMENTS[:departments])
+        for year in years for i, dept in enumerate(department_names(departments))
     ]
     report_col = Column("zfxxgknb", "政府信息公开年报", "/zwgk/zfxxgknb/", per_page=20, section="政务公开",
                         articles=reports)

@@ -4,10 +4,11 @@ Groups: ``corpus`` (the four portals of the corpus reports: the demo and most te
 (tests/test_browser.py: a JavaScript-written report column, a 瑞数-like anti-bot gate, and one whose challenge
 never passes), ``cms`` (tests/test_cms.py: Hanweb JCMS and Fujian-platform list APIs), ``faults`` and
 ``polite`` (tests/test_faults.py, test_politeness.py), ``bulk`` (the 635-page portal of ``make bench``),
-``fleet`` (tests/test_distributed.py: 20 small portals, each on a loopback address of its own), ``govtree``
-(tests/test_discovery.py: a province, its cities and counties, each portal on its own loopback
-address), ``tree`` (a county portal whose departments and townships publish their own reports: county.py) and
-``all`` (corpus and browser).
+``fleet`` (tests/test_distributed.py: 20 small portals, each on a loopback address of its own), ``throughput``
+(bench.throughput: 16 larger ones), ``long`` (bench.long_backfill: 50,000 pages), ``govtree``
+(tests/test_discovery.py: a province, its cities and counties, each portal on its own loopback address),
+``tree`` (a county portal whose departments and townships publish their own reports: county.py) and ``all``
+(corpus and browser).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ GROUPS = {
     "govtree": govtree.BUILDERS,
     "tree": [county.dingcheng],
     "fleet": bulk.fleet(),
+    "throughput": bulk.throughput_fleet(),
+    "long": [bulk.long_portal],
 }
 GROUPS["all"] = GROUPS["corpus"] + GROUPS["browser"]
 

@@ -73,7 +73,7 @@ def render(site: Site) -> dict[str, Resource]:
         for i, a in enumerate(ordered):
             prev_a = ordered[i - 1] if i > 0 else None
             next_a = ordered[i + 1] if i + 1 < len(ordered) else None
-            out[a.path] = family.page(site, a.path, family.article(site, a, prev_a, next_a),
+            out[a.path] = family.page(site, a.path, family.article(site, a, prev_a, next_a, ordered[:4]),
                                       f"{a.title} - {site.name}", [a], article=a)
             for att in a.attachments:
                 out[a.path.rsplit("/", 1)[0] + "/" + att.name] = Resource(att.make(), att.mime, epoch(a.date), html=False)
@@ -201,10 +201,12 @@ createPageHTML({count}, {n}, "index", "html");
 </div>"""
 
     @classmethod
-    def article(cls, site: Site, a: Article, prev_a: Article | None, next_a: Article | None) -> str:
+    def article(cls, site: Site, a: Article, prev_a: Article | None, next_a: Article | None,
+                newest: list[Article]) -> str:
+        """``newest``: the column's newest articles (related documents, unless the article names its own)."""
         here = a.path
         name = here.rsplit("/", 1)[1].removesuffix(".html")
-        related = [r for r in (a.related or a.column.sorted()) if r is not a][:3]
+        related = [r for r in (a.related or newest) if r is not a][:3]
         rel_items = "".join(f'<li><a href="{rel(here, r.path)}">{esc(r.title)}</a></li>' for r in related)
         files = "".join(f'<p><a href="./{att.name}" target="_blank">{esc(att.filename)}</a></p>' for att in a.attachments)
         appendix = f'<div class="article-appendix"><span>附件：</span>{files}</div>' if files else ""
@@ -351,7 +353,8 @@ class JINTAN:
         return cls._frame(site, here, cls._menu(site, here, ch, col), crumb, content)
 
     @classmethod
-    def article(cls, site: Site, a: Article, prev_a: Article | None, next_a: Article | None) -> str:
+    def article(cls, site: Site, a: Article, prev_a: Article | None, next_a: Article | None,
+                newest: list[Article]) -> str:
         here = a.path
         ch = next((c for c in site.channels if a.column.key in c.columns), None)
         files = "".join(f'<a href="./{att.name}" target="_blank">{esc(att.filename)}</a><br />' for att in a.attachments)

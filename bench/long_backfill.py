@@ -1,0 +1,80 @@
+"""``make bench``: memory of a long backfill, a 50,000-page portal crawled with ``govarchive backfill``.
+
+    .venv/bin/python -m bench.long_backfill
+
+Serves the ``long`` portal (tests/sampleportals/bulk.py ``long_portal``: 48,000 reports in one report column
+of 2,400 list pages, behind a TRS script pager) and backfills it into a fresh data directory, with the page
+budget and the URL-trap limit raised past the portal's size (their defaults stop a crawl of one portal at
+5,000 pages and a list at 100 pages). Every second the memory of the whole process tree is sampled
+(bench/process_tree.py: the crawl, its extraction workers and their forkserver): the sum of RSS (pages the
+processes share counted once per process, an upper bound) and of PSS (each page once), and the crawl
+process's own RSS. Printed: the curve against pages fetched, and whether it stays flat and under 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tabulate import tabulate
+
+from bench.process_tree import Sample, TreeSampler, become_subreaper, reap_all
+from tests.portal_crawl import LOOPBACK_SETTINGS
+from tests.sampleportals import SamplePortals
+
+GOVARCHIVE = str(Path(sys.executable).with_name("govarchive"))
+LIMIT_MB = 300
+SETTINGS = ["-s", "PORTAL_PAGE_BUDGET=1000000", "-s", "URL_TRAP_MAX_PER_PATTERN=1000000"]
+MB = 2**20
+
+
+def curve(samples: list[Sample], crawl_pid: int, rows: int) -> list[list]:
+    """About ``rows`` samples, evenly spaced in pages fetched."""
+    pages = samples[-1].probe or 1
+    picked, next_mark = [], 0
+    for sample in samples:
+        if sample.probe >= next_mark:
+            picked.append(sample)
+            next_mark = sample.probe + pages / rows
+    return [[sample.probe, round(sample.seconds), round(sum(sample.rss.values()) / MB),
+             round(sum(sample.pss.values()) / MB), round(sample.rss.get(crawl_pid, 0) / MB)] for sample in picked]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.long_backfill", description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=20, help="rows of the printed curve")
+    args = parser.parse_args(argv)
+    become_subreaper()
+    started = time.monotonic()
+    with SamplePortals(group="long") as portals, tempfile.TemporaryDirectory() as tmp:
+        portal = portals.portals[0]
+        print(f"portal {portal.id}: {len(portals.page_urls(portal.id)):,} pages, "
+              f"{len(portals.extra_reports):,} reports (served in {time.monotonic() - started:.0f} s)", flush=True)
+        command = [GOVARCHIVE, "backfill", portal.start_url, "--data", tmp, *LOOPBACK_SETTINGS, *SETTINGS]
+        with TreeSampler(interval=1.0, keep=True, probe=lambda: len(portals.request_log)) as sampler:
+            crawl = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+            summary = crawl.communicate()[0]
+        reap_all()
+    samples = [sample for sample in sampler.samples if crawl.pid in sample.rss]  # while the crawl ran
+    print(summary.strip())
+    print(tabulate(curve(samples, crawl.pid, args.rows), tablefmt="github",
+                   headers=["pages fetched", "s", "tree RSS MB", "tree PSS MB", "crawl process RSS MB"]))
+    samples = [sample for sample in samples if sample.probe < samples[-1].probe]  # still fetching
+    pss = [sum(sample.pss.values()) / MB for sample in samples]
+    peak = max(range(len(samples)), key=pss.__getitem__)
+    fifth = next(i for i, sample in enumerate(samples) if sample.probe >= samples[-1].probe / 5)  # past start-up
+    print(f"\ntree PSS: {pss[fifth]:.0f} MB at {samples[fifth].probe:,} pages, {pss[-1]:.0f} MB at "
+          f"{samples[-1].probe:,} ({(pss[-1] - pss[fifth]) / (samples[-1].probe - samples[fifth].probe) * 10_000:+.1f} "
+          f"MB per 10,000 pages); peak {pss[peak]:.0f} MB at {samples[peak].probe:,} pages (limit {LIMIT_MB} MB: "
+          f"{'ok' if pss[peak] < LIMIT_MB else 'OVER'}); peak RSS sum {sampler.peak / MB:.0f} MB")
+    print("at the peak, PSS by role: " + ", ".join(
+        f"{name} {size / MB:.0f} MB" for name, size in sampler.by_role(samples[peak].pss).items()))
+    return crawl.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
