@@ -83,7 +83,7 @@ def _warm_up() -> None:
 
 
 # Imported by the pool's forkserver before it forks the workers, which then share those pages; the crawl
-# process itself never imports them (trafilatura, lxml's cleaner, the table parsers: ~30 MB it has no use for).
+# process never imports pipelines.page or trafilatura (~30 MB it has no use for).
 WORKER_MODULES = ["__main__", "pipelines.page", "pipelines.figures", "trafilatura"]
 
 
