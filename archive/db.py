@@ -323,7 +323,7 @@ def save_figures(db: sqlite_utils.Database, report_id: int, parsed: dict) -> Non
     ``figures``, ``checks``, ``parser``, ``sources``)."""
     parser = parsed["parser"]
     sources = {int(table): source for table, source in (parsed.get("sources") or {}).items()}
-    with db.conn:
+    with db.atomic():  # a savepoint, inside the writer's batch
         db.execute("delete from report_figures where report_id = ?", [report_id])
         db.execute("delete from report_checks where report_id = ? and name not like 't3.carryover%'", [report_id])
         db["report_figures"].insert_all([{**figure, "report_id": report_id, "source": sources.get(figure["table_no"]),

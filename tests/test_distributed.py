@@ -59,6 +59,18 @@ def run_all(redis_url, data, workers=3) -> list[subprocess.Popen]:
     return [writer, *crawlers]
 
 
+def wait_all(writer, workers, timeout: float = 300) -> None:
+    """Wait for every process; a writer that fails fails the test at once (the workers would wait for it)."""
+    deadline = time.monotonic() + timeout
+    while any(process.poll() is None for process in [writer, *workers]):
+        if writer.poll() or time.monotonic() > deadline:
+            failed = f"writer exited {writer.returncode}" if writer.poll() else f"still running after {timeout:g} s"
+            for process in [writer, *workers]:
+                process.kill()
+            raise AssertionError(f"{failed}; the writer said: {writer.communicate()[1][-3000:]}")
+        time.sleep(0.2)
+
+
 def wait_for_a_worker_with_archived_pages(redis_url, workers, pages: int = 8) -> tuple[str, list[str]]:
     """The name of one of ``workers`` that holds portals and has archived ``pages`` of theirs (the pages a
     worker taking them over may reuse: ``<ns>:fetched:<entry>``), and those portals."""
@@ -88,8 +100,7 @@ def distributed(fleet, redis_url, tmp_path_factory):
     victim = next(w for w in workers if w.pid == int(name.rsplit("-", 1)[1]))
     victim.send_signal(signal.SIGKILL)
     victim.wait()
-    for process in [*workers, writer]:
-        process.wait(timeout=300)
+    wait_all(writer, [w for w in workers if w is not victim])
     return {"data": data, "registry": registry, "writer": writer, "workers": workers, "victim": victim,
             "held": held, "log": list(fleet.request_log)}
 
@@ -158,7 +169,7 @@ def test_a_second_run_adds_no_rows(distributed, redis_url):
     db = sqlite_utils.Database(data / "archive.db")
     before = {table: db[table].count for table in ("reports", "attachments", "listings", "portals")}
     govarchive("enqueue", "--redis", redis_url, "--portals", distributed["registry"], "--mode", "backfill")
-    for process in run_all(redis_url, data, workers=2):
-        process.wait(timeout=300)
+    writer, *workers = run_all(redis_url, data, workers=2)
+    wait_all(writer, workers)
     assert {table: db[table].count for table in before} == before
     assert_verified(data)
