@@ -7,7 +7,7 @@ import random
 import pytest
 
 from pipelines.figures import find_sources, repeated_share
-from pipelines.figures.copies import normalise
+from pipelines.figures.copies import EXACT_CANDIDATES, normalise
 from tests.conftest import CORPUS
 from tests.sampleportals import text as sample_text
 
@@ -59,3 +59,15 @@ def test_find_sources_over_a_bodys_years_and_other_bodies():
     assert found["r2020"][0] == "r2019" and found["r2020"][1] < 0.3
     assert found["r2021"][0] == "r2020" and found["r2021"][1] > 0.99
     assert found["r2022"][0] == "other" and found["r2022"][1] > 0.95
+
+
+def test_among_many_bodies_a_copy_is_found_through_the_sketch_index():
+    """Over EXACT_CANDIDATES reports of one year the candidates come from the sketch index: the body that
+    took another's report (names changed) is still matched with it, and the share is measured exactly."""
+    sentences = sorted({s for text in CORPUS_TEXTS.values() for s in text.replace("\n", "。").split("。")
+                        if s and "|" not in s})  # prose only: table rows do not count
+    rnd = random.Random(11)
+    bodies = {f"body{i}": "。\n".join(rnd.sample(sentences, 25)) for i in range(EXACT_CANDIDATES + 20)}
+    bodies["copycat"] = bodies["body7"].replace("常德", "某县")
+    found = find_sources([(name, name, 2022, text) for name, text in bodies.items()], only={"copycat"})
+    assert found["copycat"][0] == "body7" and found["copycat"][1] > 0.95

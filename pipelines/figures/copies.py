@@ -16,17 +16,27 @@ and score 0.02–0.16 against each other among the five corpus reports (tests/fi
 shorter than ``SHINGLE`` characters score 0.
 
 ``find_sources`` applies it to the reports of one portal: for each report, the earlier report of the
-same body, or a report of another body of the same year or the year before, that it repeats most.
+same body, or a report of another body of the same year or the year before, that it repeats most. With up to
+``EXACT_CANDIDATES`` candidates every one is compared; past that (a city portal of hundreds of bodies, each
+with a report a year), comparing all pairs costs hours and holds every text's pieces at once, so candidates
+come from a sketch of each text (its ``SKETCH`` pieces of smallest CRC-32, as in bottom-k MinHash) through an
+index of the pieces few reports share (``RARE``): the one sharing most such pieces is taken, and its share
+measured exactly; without one, the body's own latest earlier report.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
+from collections import Counter, defaultdict
 from collections.abc import Container, Hashable, Iterable
-from functools import cache
+from functools import lru_cache
 
 SHINGLE = 8
+EXACT_CANDIDATES = 64  # up to this many candidates, each is compared in full
+SKETCH = 32  # pieces kept of each text to find candidates among many
+RARE = 16  # a sketch piece in more reports than this is a set phrase of the genre: it names no source
 _TABLE_ROW = re.compile(r"^.*\|.*$", re.MULTILINE)
 _DIGITS = re.compile(r"\d+")
 _NOT_LETTER_OR_NUMBER = re.compile(r"(?:[^\w#]|_)+")  # keeps letters and numbers of any script, and the # marks
@@ -69,36 +79,94 @@ def find_sources(reports: Iterable[Report], only: Container[Hashable] | None = N
                  ) -> dict[Hashable, tuple[Hashable, float]]:
     """For each report (each of ``only``, when given), ``(source key, share)`` of the text it repeats most:
     an earlier report of its own body, or a report of another body of the same year or the year before (a
-    year of None matches any). The likeliest source is the one sharing most pieces (a set intersection,
-    fast); its share is then measured exactly. Reports with no candidate are left out. Texts are
-    normalised only when compared, so a few new reports among many cost little."""
+    year of None matches any). The likeliest source is the one sharing most pieces (see the module
+    docstring for many candidates); its share is then measured exactly. Reports with no candidate are left
+    out. Texts are normalised only when compared, a bounded number at a time."""
     reports = list(reports)
     texts = {key: text for key, _, _, text in reports}
-
-    @cache
-    def normalised(key) -> tuple[str, set[str]]:
-        text = normalise(texts[key])
-        return text, shingles(text)
-
+    pool = _Candidates(reports)
+    pieces = lru_cache(maxsize=2 * EXACT_CANDIDATES)(lambda key: shingles(normalise(texts[key])))
+    sketches = None
     found = {}
-    for key, body, year, _ in reports:
+    for key in texts:
         if only is not None and key not in only:
             continue
-        candidates = [other for other, other_body, other_year, _ in reports if other != key
-                      and (_before(other_year, year, strict=True) if other_body == body
-                           else _recent(other_year, year))]
-        if candidates:
-            text, pieces = normalised(key)
-            source = max(candidates, key=lambda other: len(pieces & normalised(other)[1]))
-            found[key] = (source, coverage(text, normalised(source)[1]))
+        own = pool.own_earlier(key)
+        if pool.count(key, own) <= EXACT_CANDIDATES:
+            candidates, mine = own + pool.other_bodies(key), pieces(key)
+            source = max(candidates, key=lambda other: len(mine & pieces(other)), default=None)
+        else:
+            sketches = sketches or _SketchIndex(texts)
+            source = sketches.likeliest(key, pool.eligible) or (own[-1] if own else None)
+        if source is not None:
+            found[key] = (source, coverage(normalise(texts[key]), pieces(source)))
     return found
+
+
+class _Candidates:
+    """Who may be a report's source: its body's earlier reports, other bodies' of its year or the one before."""
+
+    def __init__(self, reports: list[Report]):
+        self.of = {key: (body, year) for key, body, year, _ in reports}
+        self.by_body, self.by_year = defaultdict(list), defaultdict(list)
+        for key, body, year, _ in sorted(reports, key=lambda report: _year_order(report[2])):
+            self.by_body[body].append(key)
+            self.by_year[year].append(key)
+
+    def own_earlier(self, key) -> list:
+        """Earlier reports of the body of ``key``, oldest first."""
+        body, year = self.of[key]
+        return [other for other in self.by_body[body] if other != key and _earlier(self.of[other][1], year)]
+
+    def _years(self, year) -> list:
+        return list(self.by_year) if year is None else [year, year - 1, None]
+
+    def count(self, key, own: list) -> int:
+        """How many candidates ``key`` has, at most (own-body reports of those years counted too)."""
+        return len(own) + sum(len(self.by_year.get(y, ())) for y in self._years(self.of[key][1]))
+
+    def other_bodies(self, key) -> list:
+        body, year = self.of[key]
+        return [other for y in self._years(year) for other in self.by_year.get(y, ())
+                if self.of[other][0] != body and _recent(y, year)]
+
+    def eligible(self, key, other) -> bool:
+        (body, year), (other_body, other_year) = self.of[key], self.of[other]
+        return other != key and (_earlier(other_year, year) if other_body == body else _recent(other_year, year))
+
+
+class _SketchIndex:
+    """Each text's sketch, and the reports that hold each of the rarer sketch pieces."""
+
+    def __init__(self, texts: dict[Hashable, str]):
+        self.sketches = {key: _sketch(normalise(text)) for key, text in texts.items()}
+        holders = defaultdict(list)
+        for key, sketch in self.sketches.items():
+            for piece in sketch:
+                holders[piece].append(key)
+        self.holders = {piece: keys for piece, keys in holders.items() if len(keys) <= RARE}
+
+    def likeliest(self, key: Hashable, eligible) -> Hashable | None:
+        """The report sharing most rare sketch pieces with ``key`` among those ``eligible(key, other)``."""
+        votes = Counter(other for piece in self.sketches[key] for other in self.holders.get(piece, ())
+                        if eligible(key, other))
+        return votes.most_common(1)[0][0] if votes else None
+
+
+def _sketch(text: str) -> frozenset[int]:
+    """The ``SKETCH`` smallest CRC-32 values of a normalised text's pieces."""
+    data = text.encode("utf-32-le")
+    width = 4 * SHINGLE
+    return frozenset(sorted({zlib.crc32(data[i:i + width]) for i in range(0, len(data) - width + 1, 4)})[:SKETCH])
+
+
+def _year_order(year: int | None) -> int:
+    return -1 if year is None else year
 
 
 def _recent(year: int | None, than: int | None) -> bool:
     return year is None or than is None or 0 <= than - year <= OTHER_BODY_YEARS
 
 
-def _before(year: int | None, than: int | None, strict: bool) -> bool:
-    if year is None or than is None:
-        return True
-    return year < than if strict else year <= than
+def _earlier(year: int | None, than: int | None) -> bool:
+    return year is None or than is None or year < than
