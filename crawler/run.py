@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -45,6 +46,10 @@ def run_crawl(portals, data_dir, mode: str, overrides: dict | None = None) -> di
     crawler = process.create_crawler(PortalSpider)
     process.crawl(crawler)
     process.start()
+    # Scrapy's SIGTERM and SIGINT handlers outlive its reactor and would make the work after the crawl (checks
+    # across reports, alerts: both run again by the next crawl or ``govarchive parse``) ignore a kill.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if not hasattr(crawler, "govarchive_archive"):
         raise CrawlNotStarted(f"the crawl did not start: see the log in {Path(data_dir) / 'logs'}")
     session = archive_session(crawler)
