@@ -209,7 +209,8 @@ def _table(db, name, columns, pk, foreign_keys=None):
 
 def start_crawl(db: sqlite_utils.Database, mode: str, portals: list[str]) -> int:
     """Insert a ``crawls`` row for a run that is starting and return its id."""
-    row = {"mode": mode, "portals": json.dumps(portals, ensure_ascii=False), "started_at": utcnow(), "status": "running"}
+    row = {"mode": mode, "portals": json.dumps(portals, ensure_ascii=False), "started_at": utcnow(),
+           "status": "running"}
     return db["crawls"].insert(row).last_pk
 
 
@@ -342,7 +343,8 @@ def remember_listing(db: sqlite_utils.Database, url: str, portal: str, reports_l
         db["listings"].update(url, {"last_fetched_at": now, "reports_linked": reports_linked})
     else:
         db["listings"].insert(
-            {"url": url, "portal": portal, "first_seen_at": now, "last_fetched_at": now, "reports_linked": reports_linked}
+            {"url": url, "portal": portal, "first_seen_at": now, "last_fetched_at": now,
+             "reports_linked": reports_linked}
         )
 
 

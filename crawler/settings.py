@@ -92,7 +92,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Browser requests (meta["playwright"]): wires the page, archives what Chromium received (crawler/fetch/browser).
     "crawler.fetch.browser.capture.BrowserCaptureMiddleware": 960,
     # After HttpCompression (590) in the response path, before MetaRefresh (580) and Retry (550): a host that
-    # answers with a JavaScript challenge (412/521/$_ts) moves to the browser, or is given up (crawler/fetch/antibot.py).
+    # answers with a JavaScript challenge (412/521/$_ts) moves to the browser, or is given up
+    # (crawler/fetch/antibot.py).
     "crawler.fetch.antibot.AntiBotMiddleware": 585,
 }
 

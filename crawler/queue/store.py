@@ -64,7 +64,8 @@ class QueueStore:
         self.sender.send("portals", key=crawl_id, portals=portals)
         resumable = {}
         for entry in self.entries.values():
-            resumable.update({url: json.loads(row) for url, row in self.client.hgetall(self.keys.fetched(entry)).items()})
+            fetched = self.client.hgetall(self.keys.fetched(entry))
+            resumable.update({url: json.loads(row) for url, row in fetched.items()})
         return resumable
 
     def finish_crawl(self, crawl_id: str, exit_code: int, status: str | None = None, **counts) -> None:
