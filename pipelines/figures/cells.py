@@ -28,10 +28,11 @@ def collapse(text) -> str:
     return _WS.sub(" ", str(text or "")).strip()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def squash(text: str) -> str:
-    """Text for matching labels: NFKC, no white space, no quotes. Cached: the same labels and cells come
-    back row after row, report after report."""
+    """Text for matching labels: NFKC, no white space, no quotes. Cached: the same labels come back row after
+    row, report after report (a few hundred of them; a larger cache only grows an extraction worker with
+    cells and lines it will not see again)."""
     return _QUOTES.sub("", _WS.sub("", unicodedata.normalize("NFKC", text or "")))
 
 
