@@ -85,7 +85,8 @@ def find_sources(reports: Iterable[Report], only: Container[Hashable] | None = N
     reports = list(reports)
     texts = {key: text for key, _, _, text in reports}
     pool = _Candidates(reports)
-    pieces = lru_cache(maxsize=2 * EXACT_CANDIDATES)(lambda key: shingles(normalise(texts[key])))
+    normalised = lru_cache(maxsize=2 * EXACT_CANDIDATES)(lambda key: normalise(texts[key]))
+    pieces = lru_cache(maxsize=2 * EXACT_CANDIDATES)(lambda key: shingles(normalised(key)))
     sketches = None
     found = {}
     for key in texts:
@@ -99,7 +100,7 @@ def find_sources(reports: Iterable[Report], only: Container[Hashable] | None = N
             sketches = sketches or _SketchIndex(texts)
             source = sketches.likeliest(key, pool.eligible) or (own[-1] if own else None)
         if source is not None:
-            found[key] = (source, coverage(normalise(texts[key]), pieces(source)))
+            found[key] = (source, coverage(normalised(key), pieces(source)))
     return found
 
 
