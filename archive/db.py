@@ -214,11 +214,12 @@ def start_crawl(db: sqlite_utils.Database, mode: str, portals: list[str]) -> int
     return db["crawls"].insert(row).last_pk
 
 
-def finish_crawl(db: sqlite_utils.Database, crawl_id: int, exit_code: int, **counts) -> None:
-    """Close a ``crawls`` row with its counts and exit code."""
+def finish_crawl(db: sqlite_utils.Database, crawl_id: int, exit_code: int, status: str | None = None,
+                 **counts) -> None:
+    """Close a ``crawls`` row with its counts and exit code; its status is ``status`` or follows the exit code."""
     if "error_counts" in counts and not isinstance(counts["error_counts"], str):
         counts["error_counts"] = json.dumps(counts["error_counts"], ensure_ascii=False, sort_keys=True)
-    status = {0: "ok", 1: "finished with errors"}.get(exit_code, "failed")
+    status = status or {0: "ok", 1: "finished with errors"}.get(exit_code, "failed")
     db["crawls"].update(crawl_id, {"finished_at": utcnow(), "exit_code": exit_code, "status": status, **counts})
 
 
@@ -230,6 +231,14 @@ def save_portals(db: sqlite_utils.Database, portals: list[dict]) -> None:
     rows = [{k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
              for k, v in p.items() if k in PORTAL_COLUMNS} for p in portals]
     db["portals"].upsert_all(rows, pk="id")
+
+
+def save_crawl_portals(db: sqlite_utils.Database, crawl_id: int, portals: list[dict]) -> str:
+    """Save the portals a crawl covers and name them on its row; return that list (sorted ids, JSON)."""
+    save_portals(db, portals)
+    portals_json = json.dumps(sorted(p["id"] for p in portals))
+    db["crawls"].update(crawl_id, {"portals": portals_json})
+    return portals_json
 
 
 # -- captures ---------------------------------------------------------------------------------
@@ -312,6 +321,17 @@ def save_report(db: sqlite_utils.Database, report: dict) -> tuple[int, str]:
             db["reports"].update(current["id"], {"is_latest": 0})
         report_id = db["reports"].insert(row).last_pk
     return report_id, "changed" if current else "new"
+
+
+def store_report(db: sqlite_utils.Database, row: dict, attachments: list[dict],
+                 figures: dict | None = None) -> tuple[int, str]:
+    """``save_report``, then the version's attachments and (when read) its figures; ``(id, outcome)``."""
+    report_id, outcome = save_report(db, row)
+    for attachment in attachments:
+        save_attachment(db, {**attachment, "report_id": report_id})
+    if figures is not None:
+        save_figures(db, report_id, figures)
+    return report_id, outcome
 
 
 def save_attachment(db: sqlite_utils.Database, attachment: dict) -> int:

@@ -24,7 +24,6 @@ through their :class:`~archive.session.ArchiveSession` and call only these metho
 
 from __future__ import annotations
 
-import json
 
 import sqlite_utils
 
@@ -40,9 +39,7 @@ class SqliteStore:
         return archive_db.start_crawl(self.db, mode, [])
 
     def register_portals(self, crawl_id: int, mode: str, portals: list[dict]) -> dict[str, dict]:
-        portals_json = json.dumps(sorted(p["id"] for p in portals))
-        archive_db.save_portals(self.db, portals)
-        self.db["crawls"].update(crawl_id, {"portals": portals_json})
+        portals_json = archive_db.save_crawl_portals(self.db, crawl_id, portals)
         if mode != "backfill":
             return {}
         killed = archive_db.interrupted_crawls(self.db, mode, portals_json, crawl_id)
@@ -54,9 +51,7 @@ class SqliteStore:
         return archive_db.captures_of(self.db, killed)
 
     def finish_crawl(self, crawl_id: int, exit_code: int, status: str | None = None, **counts) -> None:
-        archive_db.finish_crawl(self.db, crawl_id, exit_code, **counts)
-        if status:
-            self.db["crawls"].update(crawl_id, {"status": status})
+        archive_db.finish_crawl(self.db, crawl_id, exit_code, status, **counts)
 
     def record_capture(self, **fields) -> int:
         return archive_db.record_capture(self.db, **fields)
@@ -68,12 +63,7 @@ class SqliteStore:
         return archive_db.latest_capture(self.db, url)
 
     def save_report(self, row: dict, attachments: list[dict], figures: dict | None = None) -> tuple[int, str]:
-        report_id, outcome = archive_db.save_report(self.db, row)
-        for attachment in attachments:
-            archive_db.save_attachment(self.db, {**attachment, "report_id": report_id})
-        if figures is not None:
-            archive_db.save_figures(self.db, report_id, figures)
-        return report_id, outcome
+        return archive_db.store_report(self.db, row, attachments, figures)
 
     def remember_listing(self, url: str, portal: str, reports_linked: int) -> None:
         archive_db.remember_listing(self.db, url, portal, reports_linked)

@@ -103,9 +103,9 @@ def _crawl_interrupted(db, body: dict) -> None:
 
 
 def _portals(db, body: dict) -> None:
-    archive_db.save_portals(db, body["portals"])
-    db.execute("update crawls set portals = ? where run_key = ?",
-               [json.dumps(sorted(p["id"] for p in body["portals"])), body["key"]])
+    crawl_id = _run_id(db, body["key"])
+    if crawl_id is not None:
+        archive_db.save_crawl_portals(db, crawl_id, body["portals"])
 
 
 def _capture(db, body: dict) -> None:
@@ -122,11 +122,8 @@ def _flag(db, body: dict) -> None:
 
 
 def _report(db, body: dict) -> None:
-    report_id, _ = archive_db.save_report(db, {**body["row"], "crawl_id": _run_id(db, body["crawl"])})
-    for attachment in body["attachments"]:
-        archive_db.save_attachment(db, {**attachment, "report_id": report_id})
-    if body.get("figures") is not None:
-        archive_db.save_figures(db, report_id, body["figures"])
+    archive_db.store_report(db, {**body["row"], "crawl_id": _run_id(db, body["crawl"])}, body["attachments"],
+                            body.get("figures"))
 
 
 def _listing(db, body: dict) -> None:
@@ -136,9 +133,7 @@ def _listing(db, body: dict) -> None:
 def _crawl_finish(db, body: dict) -> None:
     crawl_id = _run_id(db, body["key"])
     if crawl_id is not None:
-        archive_db.finish_crawl(db, crawl_id, body["exit_code"], **body["counts"])
-        if body.get("status"):
-            db["crawls"].update(crawl_id, {"status": body["status"]})
+        archive_db.finish_crawl(db, crawl_id, body["exit_code"], body.get("status"), **body["counts"])
 
 
 APPLY = {"crawl_start": _crawl_start, "crawl_interrupted": _crawl_interrupted, "portals": _portals,
