@@ -324,6 +324,20 @@ def decide(reports, portals=()):
         yield row, ctx, normalise_agency(row.get("agency"), ctx)
 
 
+def group_bodies(reports, portals=()) -> dict[tuple[str, str], dict]:
+    """(portal, agency key) -> ``{"portal", "key", "kind", "names": Counter, "found": {year: row}}``: the
+    reports of each body, the newest report of a year winning (coverage, and the checks across reports)."""
+    bodies: dict[tuple[str, str], dict] = {}
+    for row, _, decision in decide(reports, portals):
+        body = bodies.setdefault((row["portal"], decision.key), {
+            "portal": row["portal"], "key": decision.key, "kind": decision.kind, "names": Counter(), "found": {}})
+        body["names"][decision.raw] += 1
+        held = body["found"].get(row["report_year"])
+        if held is None or row["id"] > held["id"]:
+            body["found"][row["report_year"]] = row
+    return bodies
+
+
 def coverage(reports, portals=(), as_of=None) -> dict:
     """Agency × year coverage of ``reports`` (rows with id, portal, agency, report_year, url, fetched_at,
     title), grouped by portal (``portals``: rows with id, name, region, level).
@@ -335,15 +349,7 @@ def coverage(reports, portals=(), as_of=None) -> dict:
     """
     as_of = parse_date(as_of)
     contexts = {p["id"]: Context.of(p) for p in portals}
-    bodies: dict[tuple[str, str], dict] = {}
-    for row, _, decision in decide(reports, portals):
-        body = bodies.setdefault((row["portal"], decision.key), {
-            "portal": row["portal"], "key": decision.key, "kind": decision.kind, "names": Counter(), "found": {}})
-        body["names"][decision.raw] += 1
-        held = body["found"].get(row["report_year"])
-        if held is None or row["id"] > held["id"]:
-            body["found"][row["report_year"]] = row
-    agencies = [_agency(body, as_of) for body in bodies.values()]
+    agencies = [_agency(body, as_of) for body in group_bodies(reports, portals).values()]
     by_portal: dict[str, list[dict]] = {}
     for agency in sorted(agencies, key=lambda a: (KINDS.index(a["kind"]), a["key"])):
         by_portal.setdefault(agency["portal"], []).append(agency)

@@ -349,9 +349,14 @@ def save_figures(db: sqlite_utils.Database, report_id: int, parsed: dict) -> Non
         db.execute("delete from report_checks where report_id = ? and name not like 't3.carryover%'", [report_id])
         db["report_figures"].insert_all([{**figure, "report_id": report_id, "source": sources.get(figure["table_no"]),
                                           "parser": parser} for figure in parsed["figures"]])
-        db["report_checks"].insert_all([{**check, "ok": int(bool(check["ok"])), "report_id": report_id,
-                                         "parser": parser} for check in parsed["checks"]])
+        insert_checks(db, report_id, parsed["checks"], parser)
         db.execute("update reports set figures_parser = ? where id = ?", [parser, report_id])
+
+
+def insert_checks(db: sqlite_utils.Database, report_id: int, checks: list[dict], parser: str) -> None:
+    """Add ``report_checks`` rows (``{name, ok, detail}`` each) for one report version."""
+    db["report_checks"].insert_all([{**check, "ok": int(bool(check["ok"])), "report_id": report_id,
+                                     "parser": parser} for check in checks])
 
 
 def remember_listing(db: sqlite_utils.Database, url: str, portal: str, reports_linked: int,

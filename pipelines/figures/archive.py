@@ -24,7 +24,7 @@ from pathlib import Path
 import sqlite_utils
 
 from archive import db as archive_db
-from archive.coverage import decide, load
+from archive.coverage import group_bodies, load
 from archive.warc import read_record
 
 from .checks import carryover_checks
@@ -94,33 +94,26 @@ def _payload(data_dir: Path, row: dict) -> tuple[bytes | None, str]:
 
 
 def _bodies(db) -> dict[tuple[str, str], dict[int, dict]]:
-    """(portal, normalised agency) -> {year: latest report row} (the newest report of a year wins)."""
-    bodies: dict[tuple[str, str], dict[int, dict]] = defaultdict(dict)
-    reports, portals = load(db)
-    for row, _, decision in decide(reports, portals):
-        years = bodies[(row["portal"], decision.key)]
-        if row["report_year"] not in years or years[row["report_year"]]["id"] < row["id"]:
-            years[row["report_year"]] = row
-    return bodies
+    """(portal, normalised agency) -> {year: latest report row}, as coverage groups them."""
+    return {key: body["found"] for key, body in group_bodies(*load(db)).items()}
 
 
-def _figures(db, report_id: int) -> list[dict]:
+def _table3(db, report_id: int) -> list[dict]:
     return list(db.query("select table_no, row_key, col_key, value, unit, raw from report_figures "
-                         "where report_id = ?", [report_id]))
+                         "where report_id = ? and table_no = 3", [report_id]))
 
 
 def _carryover(db, years: dict[int, dict]) -> int:
     """Replace the ``t3.carryover`` checks of each report that has last year's report beside it."""
     written = 0
+    table3 = {year: _table3(db, row["id"]) for year, row in years.items() if year - 1 in years or year + 1 in years}
     for year, row in years.items():
-        previous = years.get(year - 1)
-        if previous is None:
+        if year - 1 not in years:
             continue
-        checks = carryover_checks(_figures(db, row["id"]), _figures(db, previous["id"]))
+        checks = carryover_checks(table3[year], table3[year - 1])
         with db.conn:
             db.execute("delete from report_checks where report_id = ? and name like 't3.carryover%'", [row["id"]])
-            db["report_checks"].insert_all([{**check, "ok": int(bool(check["ok"])), "report_id": row["id"],
-                                             "parser": PARSER} for check in checks])
+            archive_db.insert_checks(db, row["id"], checks, PARSER)
         written += len(checks)
     return written
 
@@ -136,16 +129,26 @@ def _copies(db, bodies: dict, force: bool = False) -> int:
             db.execute("delete from report_copies")
         db.execute(f"delete from report_copies where source_id not in ({latest})")
     done = {row["report_id"] for row in db.query("select report_id from report_copies")}
-    texts = {row["id"]: row["text"] or "" for row in db.query("select id, text from reports where is_latest = 1")}
     by_portal = defaultdict(list)
     for (portal, body), years in bodies.items():
-        by_portal[portal] += [(row["id"], body, year, texts[row["id"]]) for year, row in years.items()]
+        by_portal[portal] += [(row["id"], body, year) for year, row in years.items()]
     rows = []
     for reports in by_portal.values():
-        wanted = {key for key, _, _, _ in reports} - done
-        if wanted:
+        wanted = {key for key, _, _ in reports} - done
+        if wanted:  # texts read only for a portal with reports to relate
+            texts = _texts(db, [key for key, _, _ in reports])
+            found = find_sources([(*report, texts[report[0]]) for report in reports], only=wanted)
             rows += [{"report_id": report_id, "source_id": source, "share": round(share, 4), "parser": PARSER}
-                     for report_id, (source, share) in find_sources(reports, only=wanted).items()]
+                     for report_id, (source, share) in found.items()]
     with db.conn:
         db["report_copies"].insert_all(rows, pk="report_id", replace=True)
     return len(rows)
+
+
+def _texts(db, report_ids: list[int]) -> dict[int, str]:
+    texts = {}
+    for start in range(0, len(report_ids), 500):  # SQLite's limit on bound parameters
+        chunk = report_ids[start:start + 500]
+        texts.update((row["id"], row["text"] or "") for row in db.query(
+            f"select id, text from reports where id in ({', '.join('?' * len(chunk))})", chunk))
+    return texts
