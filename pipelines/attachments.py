@@ -287,6 +287,17 @@ def _pdf(body: bytes, max_unpacked: int) -> tuple[list[str], int, str]:
 def _pdf_page_items(page, number: int) -> list[dict]:
     """Text lines outside tables and table rows of one page, top to bottom."""
     tables = page.find_tables()
+    items = pdf_text_lines(page, number, tables)
+    for table in tables:
+        # None marks a place covered by a merged cell: left out, as HTML rowspan/colspan cells are
+        rows = [table_row(_pdf_cell(cell) for cell in row if cell is not None) for row in table.extract()]
+        items.append({"kind": "table", "top": table.bbox[1], "rows": [r for r in rows if r], "page": number})
+    items.sort(key=lambda item: item["top"])
+    return items
+
+
+def pdf_text_lines(page, number: int, tables) -> list[dict]:
+    """The text lines of one page outside ``tables`` (``page.find_tables()``), page numbers left out."""
     boxes = [t.bbox for t in tables]
 
     def outside(obj):
@@ -298,11 +309,6 @@ def _pdf_page_items(page, number: int) -> list[dict]:
     text_page = page.filter(outside) if boxes else page
     items = [_pdf_line(line, number) for line in text_page.extract_text_lines(strip=True) if line["text"].strip()]
     _drop_page_numbers(items)
-    for table in tables:
-        # None marks a place covered by a merged cell: left out, as HTML rowspan/colspan cells are
-        rows = [table_row(_pdf_cell(cell) for cell in row if cell is not None) for row in table.extract()]
-        items.append({"kind": "table", "top": table.bbox[1], "rows": [r for r in rows if r], "page": number})
-    items.sort(key=lambda item: item["top"])
     return items
 
 

@@ -29,11 +29,11 @@ from pipelines.attachments import (
     _cell_text,
     _docx_paragraph_text,
     _pdf_cell,
-    _pdf_page_items,
     _xls_sheet,
     MAX_UNPACKED,
     attachment_kind,
     check_members,
+    pdf_text_lines,
     pdf_unpack_limit,
 )
 from pipelines.clean import _ROWS, parse_html
@@ -210,9 +210,10 @@ def pdf_rows(body: bytes) -> Rows:
     rows: Rows = []
     with pdfplumber.open(io.BytesIO(body)) as pdf:
         for number, page in enumerate(pdf.pages[:MAX_PDF_PAGES]):
-            items = [(t.bbox[1], rows_of(_pdf_cells(t))) for t in page.find_tables()]
-            items += [(line["top"], [LooseRow(line["text"].split())]) for line in _pdf_page_items(page, number)
-                      if line["kind"] == "line"]
+            tables = page.find_tables()
+            items = [(t.bbox[1], rows_of(_pdf_cells(t))) for t in tables]
+            items += [(line["top"], [LooseRow(line["text"].split())])
+                      for line in pdf_text_lines(page, number, tables)]
             for _, item_rows in sorted(items, key=lambda item: item[0]):
                 rows.extend(item_rows)
             page.close()
