@@ -551,10 +551,14 @@ def postclean(lines: list[str], titles: tuple[str, ...] = (), placed: bool = Fal
         if line:
             out.append(line)
             shares.append(link_share)
-    chrome = [is_chrome_line(line) or share >= LINK_LINE for line, share in zip(out, shares)]
+    edge = [i < HEAD_SCAN or i >= len(out) - TAIL_SCAN for i in range(len(out))]  # what chrome_ends reads
+    chrome = [at_edge and (is_chrome_line(line) or share >= LINK_LINE) for line, share, at_edge in
+              zip(out, shares, edge)]
     repeated = _repeated_later(out)
-    head = [flag or again or _repeats_title(line, titles) for line, flag, again in zip(out, chrome, repeated)]
-    start, end = chrome_ends(out, head, chrome, [placed and ends_article(line) for line in out])
+    head = [flag or again or _repeats_title(line, titles)
+            for line, flag, again in zip(out[:HEAD_SCAN], chrome, repeated)]
+    start, end = chrome_ends(out, head, chrome, [placed and at_edge and ends_article(line)
+                                                 for line, at_edge in zip(out, edge)])
     body = drop_link_lists(out[start:end], shares[start:end])
     return [line for line in body if not is_widget(line) and not _BYLINE_RE.match(line)] if placed else body
 
