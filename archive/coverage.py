@@ -89,7 +89,7 @@ class Context:
         """Names a body's name may start with: the region's units (湖南省, 常德市, 鼎城区) and their short
         forms (常德, 鼎城), and the portal's own name without 人民政府 (常德经济技术开发区) unless the portal
         is a department's (常德市鼎城区教育局: its reports are the department's); longest first."""
-        own = _zone(_bare_government(self.name), self)
+        own = _zone(bare_government(self.name), self)
         if self.level == "department" or DEPARTMENT_RE.search(own):
             own = ""
         units = admin_units(self.region) + admin_units(own)
@@ -133,7 +133,7 @@ def admin_units(name: str) -> list[str]:
     return units
 
 
-def _bare_government(name: str) -> str:
+def bare_government(name: str) -> str:
     """常德市人民政府 -> 常德市; 常州市金坛区人民政府（金坛经济开发区） -> 常州市金坛区."""
     name = re.sub(r"[（(][^）)]*[）)]$", "", name or "")
     return re.sub(r"(?:人民政府|政府|门户网站|网站)$", "", name)

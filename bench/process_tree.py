@@ -107,11 +107,6 @@ def pss_bytes(pid: int) -> int:
     return 0
 
 
-def tree_rss_bytes(root: int | None = None) -> int:
-    """Resident set size of all processes below ``root`` (default: this process), summed."""
-    return sum(rss_bytes(pid) for pid in descendants(root))
-
-
 def children_cpu_seconds() -> float:
     """User + system CPU of every ended and reaped descendant so far."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)

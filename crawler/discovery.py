@@ -21,7 +21,7 @@ import re
 from fnmatch import fnmatch
 from urllib.parse import urlsplit
 
-from archive.coverage import DEPARTMENT_RE, ZONE_RE, admin_units
+from archive.coverage import DEPARTMENT_RE, ZONE_RE, admin_units, bare_government
 from crawler.registry import netloc_of
 
 #: Government hosts: gov.cn and its subdomains, the 政务 top-level domain (xn--zfr164b) reserved for
@@ -40,7 +40,6 @@ _TITLE_GREETING = re.compile(r"^欢迎您?(?:访问|来到|光临)?")
 _GOVERNMENT_WORDS = re.compile(r"人民政府|政府|管委会|管理委员会|行政公署|局|委员会|办公室|厅")
 _BODY_SUFFIX = re.compile(r"(?:人民政府|政府|门户网站|网站)$")
 #: Levels from the top: a portal's rank, for "a 市 under a city is a county-level city".
-RANKS = ("national", "province", "city", "county", "township")
 
 
 def host_allowed(host: str, patterns=GOVERNMENT_HOSTS) -> bool:
@@ -74,15 +73,11 @@ def site_name(title: str, meta_site_name: str = "") -> str:
     return ""
 
 
-def _bare(name: str) -> str:
-    return _BODY_SUFFIX.sub("", re.sub(r"[（(][^）)]*[）)]$", "", name))
-
-
 def admin_level(name: str, parent_level: str = "") -> str:
     """The level a portal's name says: ``province`` (省, 自治区, 直辖市), ``city`` (市, 州, 盟, 地区),
     ``county`` (县, 区, 旗, and a 市 under a city: 津市市), ``township`` (镇, 乡, 街道), ``development-zone``,
     ``department`` (局, 委 …), ``national`` (中国政府网), or "" when it says none."""
-    bare = _bare(name).replace("管委会", "管理委员会")
+    bare = bare_government(name).replace("管委会", "管理委员会")
     if ZONE_RE.search(bare):
         return "development-zone"
     if DEPARTMENT_RE.search(bare) and not _BODY_SUFFIX.search(name):
@@ -111,7 +106,7 @@ def region_of(name: str, parent_region: str = "", level: str = "") -> str:
     level = level or admin_level(name)
     if level in ("department", "development-zone"):
         return parent_region
-    bare = _bare(name)
+    bare = bare_government(name)
     units = admin_units(bare)
     place = bare[len("".join(units)):] if level == "township" else ""  # 灌溪镇: not a unit admin_units knows
     if level in ("province", "national") or (units and (units[0].endswith(("省", "自治区", "特别行政区"))

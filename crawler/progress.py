@@ -10,7 +10,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
-from crawler.session import archive_session
+from crawler.session import ERROR_PREFIX, archive_session
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class Progress:
     def line(self) -> str:
         stats = self.crawler.stats.get_stats()
         pages = stats.get("govarchive/pages_fetched", 0)
-        errors = sum(v for k, v in stats.items() if k.startswith("govarchive/errors/"))
+        errors = sum(v for k, v in stats.items() if k.startswith(ERROR_PREFIX))
         reports = archive_session(self.crawler).counts["reports_found"]
         scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
         queued = len(scheduler) if scheduler is not None and hasattr(scheduler, "__len__") else 0

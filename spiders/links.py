@@ -157,7 +157,7 @@ def same_page(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-# -- when a listing page needs the browser (crawler/browser.py renders it) -----------------------------
+# -- when a listing page needs the browser (crawler/fetch/browser/ renders it) -----------------------------
 
 # Pages that are articles, not lists: a notice about the reports names them but holds no list to render.
 ARTICLE_URL = re.compile(

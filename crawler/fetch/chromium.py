@@ -1,5 +1,5 @@
 """Where Debian's Chromium is and how it is started: the part of the browser setup that crawler/settings.py
-reads, kept free of heavy imports (the rest is crawler/browser.py)."""
+reads, kept free of heavy imports (the rest is crawler/fetch/browser/)."""
 
 from __future__ import annotations
 

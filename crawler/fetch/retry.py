@@ -61,7 +61,7 @@ class RetryAfterMiddleware(RetryMiddleware):
         super().__init__(settings)
         self.max_retry_after = settings.getfloat("RETRY_AFTER_MAX", 600.0)
         # Browser downloads fail with Playwright's errors (net::ERR_…, timeouts) or a page that never loaded:
-        # retried like the download errors of RETRY_EXCEPTIONS. (An unpassed challenge is crawler/antibot.py's.)
+        # retried like the download errors of RETRY_EXCEPTIONS. (An unpassed challenge is crawler/fetch/antibot.py's.)
         self.exceptions_to_retry = (*self.exceptions_to_retry, PlaywrightError, BrowserTimeout)
 
     def process_response(self, request, response, spider=None):

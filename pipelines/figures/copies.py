@@ -120,7 +120,8 @@ class _Candidates:
         return [other for other in self.by_body[body] if other != key and _earlier(self.of[other][1], year)]
 
     def _years(self, year) -> list:
-        return list(self.by_year) if year is None else [year, year - 1, None]
+        """The years whose other-body reports are candidates (``_recent``), None among them."""
+        return list(self.by_year) if year is None else [*range(year, year - OTHER_BODY_YEARS - 1, -1), None]
 
     def count(self, key, own: list) -> int:
         """How many candidates ``key`` has, at most (own-body reports of those years counted too)."""
@@ -128,8 +129,7 @@ class _Candidates:
 
     def other_bodies(self, key) -> list:
         body, year = self.of[key]
-        return [other for y in self._years(year) for other in self.by_year.get(y, ())
-                if self.of[other][0] != body and _recent(y, year)]
+        return [other for y in self._years(year) for other in self.by_year.get(y, ()) if self.of[other][0] != body]
 
     def eligible(self, key, other) -> bool:
         (body, year), (other_body, other_year) = self.of[key], self.of[other]

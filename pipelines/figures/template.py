@@ -214,7 +214,7 @@ class TemplateReader:
         group = next((g for g in T4_GROUPS if g in label), None)
         filled = sum(1 for value in values if squash(value))
         if group and filled and self.results:  # one row per group (a transposed 表四)
-            for result, raw in zip(self.results or T4_RESULTS, self.fit(values, len(T4_RESULTS))):
+            for result, raw in zip(self.results, self.fit(values, len(T4_RESULTS))):
                 self.add(4, group, result, raw)
         elif not group and filled >= (len(T4_RESULTS) if self.results else T4_WIDTH):
             cells = self.fit(values, T4_WIDTH)

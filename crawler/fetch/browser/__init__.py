@@ -20,7 +20,7 @@ What happens to a browser request:
   main frame holds a document that is not a challenge, that document has loaded and the network is idle
   (scripts that load the list by XHR are done), or gives up after ``BROWSER_CHALLENGE_RELOADS`` challenge
   pages or ``BROWSER_CHALLENGE_TIMEOUT`` seconds: ``ChallengeNotPassed`` when it saw a challenge (the
-  host's failure, crawler/antibot.py), ``BrowserTimeout`` when it did not (a slow page, retried).
+  host's failure, crawler/fetch/antibot.py), ``BrowserTimeout`` when it did not (a slow page, retried).
 * When the page is done the middleware writes each exchange with
   ``archive.capture.capture_exchange`` (``browser=True``): Playwright hands over decoded bodies, so
   ``Content-Encoding`` is dropped and the WARC writer sets ``Content-Length`` to the stored length. The

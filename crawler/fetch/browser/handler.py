@@ -137,6 +137,3 @@ def _is_page_load(page, pw_request) -> bool:
         return pw_request.is_navigation_request() and pw_request.frame == page.main_frame
     except Exception:  # noqa: BLE001 - service-worker requests have no frame
         return False
-
-
-# -- what the page received ----------------------------------------------------------------------------
