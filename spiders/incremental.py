@@ -44,11 +44,11 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         portal = request.meta.get(PORTAL)
         if request.meta.get(KIND) != RequestKind.SEED or portal is None:
             return [request]
+        if portal in self.started:  # its listings were requested from its first start URL
+            return []
         listings = self.session.store.known_listings(portal)
         if not listings:
             return [request]
-        if portal in self.started:
-            return []
         self.started.add(portal)
         meta = {**request.meta, KIND: RequestKind.LISTING, NAV_DEPTH: self.listing_depth, SCORE: 1}
         return [request.replace(url=url, meta=meta, priority=RequestKind.LISTING.priority + 1) for url in listings]

@@ -10,6 +10,8 @@ import re
 from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
+from crawler.requests import KIND, RequestKind
+
 # Words in an anchor text or URL that lead toward the annual-report column, with their weight.
 TOWARD_REPORTS = [
     (re.compile(r"信息公开年报|政务公开年报|年度报告|年报"), 40),
@@ -106,8 +108,13 @@ def is_sweep_column(text: str, url: str) -> bool:
     text = re.sub(r"\s+", "", text or "")
     if not COLUMN_TEXT.match(text) or NOT_A_SWEEP_COLUMN.search(text) or is_pager_link(text):
         return False
+    return not is_article_url(url)
+
+
+def is_article_url(url: str) -> bool:
+    """A URL shaped like an article's (``ARTICLE_URL``, on its path and query), not a list's."""
     parts = urlsplit(url)
-    return not ARTICLE_URL.search(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return bool(ARTICLE_URL.search(parts.path + (f"?{parts.query}" if parts.query else "")))
 
 
 def is_pager_link(text: str) -> bool:
@@ -164,26 +171,25 @@ ARTICLE_URL = re.compile(
     r"/t\d{8}_\d+\.s?html?$|/art_\d+_\d+\.html$|/art/\d{4}/|show\.(?:asp|aspx|jsp|php)|/content_\d+"
     r"|/[0-9a-f]{32}\.s?html?$|/\d{6}/[^/]+$|detail", re.I)
 ARTICLE_META = 'meta[name="ArticleTitle"], meta[name="PubDate"], meta[name="ContentSource"]'
-RENDER_MIN_SCORE = 40  # report_score of a link or page that names the report column itself (年报, ndbg …)
 
 
 def listing_needs_browser(response, links, score: int) -> bool:
     """A report-column page whose list only a script can show: worth one render in the browser.
 
-    True when the page is not already rendered, points at the report column (``score`` ≥ 40, or it is a
-    known listing), holds scripts but no list pager (links or a TRS script pager read by regex) and does not
-    look like an article (URL shape, ArticleTitle/PubDate meta). The caller has found no report links on it.
+    True when the page is not already rendered, points at the report column (``score`` ≥ STRONG_SCORE, or it
+    is a known listing), holds scripts but no list pager (links or a TRS script pager read by regex) and does
+    not look like an article (URL shape, ArticleTitle/PubDate meta). The caller has found no report links on
+    it.
     """
     meta = response.meta
     if meta.get("playwright") or not getattr(response, "text", None):
         return False
-    if score < RENDER_MIN_SCORE and meta.get("request_type") not in ("listing", "next_page"):
+    if score < STRONG_SCORE and meta.get(KIND) not in (RequestKind.LISTING, RequestKind.NEXT_PAGE):
         return False
     if not response.xpath("//script"):
         return False
     if any(is_pager_link(link.text) for link in links) or script_pages(response.url, response.text):
         return False
-    parts = urlsplit(response.url)
-    if ARTICLE_URL.search(parts.path + (f"?{parts.query}" if parts.query else "")):
+    if is_article_url(response.url):
         return False
     return not response.css(ARTICLE_META)

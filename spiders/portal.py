@@ -178,8 +178,9 @@ class PortalSpider(scrapy.Spider):
         units = unit_links(response.selector.root, links) if in_tree else []
         for link in units:
             yield self.request(link.url, portal, RequestKind.UNIT, depth, link.text, response.url, UNIT_SCORE)
+        taken = {*reports, *units}
         leads = [(link, report_score(link.text, link.url)) for link in links
-                 if link not in reports and link not in units and not is_pager_link(link.text)]
+                 if link not in taken and not is_pager_link(link.text)]
         yield from self.navigation(response, portal, leads, depth)
 
     def navigation(self, response, portal, leads, depth):

@@ -81,7 +81,7 @@ class RegistrySpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse, errback=self.failure, meta=meta)
 
     def parse(self, response):
-        host, meta = netloc_of(response.url), response.meta
+        host = netloc_of(response.url)
         if response.status in REDIRECTS:
             yield from self.redirect(response)
             return

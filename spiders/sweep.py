@@ -39,9 +39,7 @@ class Sweep:
         self.frontier.setdefault(portal_id, {}).setdefault(key, request)
 
     def start(self) -> list[scrapy.Request]:
-        """The requests of the second phase, once: [] if it has started before or holds nothing."""
-        if self.started:
-            return []
+        """The requests of the second phase (the spider starts it once: ``started``)."""
         self.started = True
         return [request for requests in self.frontier.values() for request in requests.values()]
 
