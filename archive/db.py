@@ -379,10 +379,12 @@ def known_listings(db: sqlite_utils.Database, portal: str) -> list[str]:
         "select url from listings where portal = ? order by first_seen_at, url", [portal])]
 
 
-def held_reports(db: sqlite_utils.Database) -> list[dict]:
-    """The latest version of every report held, with what a re-check schedule needs: ``url, version,
-    publish_date, fetched_at`` (of this version), ``first_fetched_at`` (of version 1), ``last_seen_at``."""
+def held_reports(db: sqlite_utils.Database, portal: str | None = None) -> list[dict]:
+    """The latest version of every report held (of ``portal``, when given), with what a re-check schedule
+    needs: ``url, version, publish_date, fetched_at`` (of this version), ``first_fetched_at`` (of version 1),
+    ``last_seen_at``, and its ``text_sha1``."""
+    where, params = ("r.is_latest = 1 and r.portal = ?", [portal]) if portal else ("r.is_latest = 1", [])
     return list(db.query(
-        "select r.url, r.version, r.publish_date, r.fetched_at, r.last_seen_at, "
+        "select r.url, r.version, r.publish_date, r.fetched_at, r.last_seen_at, r.text_sha1, "
         "coalesce((select min(fetched_at) from reports f where f.url = r.url), r.fetched_at) as first_fetched_at "
-        "from reports r where r.is_latest = 1"))
+        f"from reports r where {where}", params))

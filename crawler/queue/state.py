@@ -15,20 +15,14 @@ import sqlite_utils
 
 from archive import db as archive_db
 
-REPORT_FIELDS = ("url", "version", "publish_date", "fetched_at", "last_seen_at", "first_fetched_at", "text_sha1")
-
-
 def portal_state(db: sqlite_utils.Database, portal: str) -> dict:
     """``{listings, captures: {url: capture}, reports: {url: report}}`` of one portal."""
     captures = db.query(
         "select * from captures where id in (select max(id) from captures where portal = ? and status between 200 "
         "and 299 and warc_type = 'response' and error is null group by url)", [portal])
-    reports = db.query(
-        "select r.*, (select min(fetched_at) from reports f where f.url = r.url) as first_fetched_at "
-        "from reports r where r.portal = ? and r.is_latest = 1", [portal])
     return {"listings": archive_db.known_listings(db, portal),
             "captures": {row["url"]: row for row in captures},
-            "reports": {row["url"]: {key: row[key] for key in REPORT_FIELDS} for row in reports}}
+            "reports": {row["url"]: row for row in archive_db.held_reports(db, portal)}}
 
 
 def request_state(client, keys, sender, entry: str, portal: str, timeout: float) -> dict:
