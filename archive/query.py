@@ -52,13 +52,19 @@ EXPORT_COLUMNS = ("id", "url", "portal", "region", "title", "agency", "report_ye
 def list_reports(db: sqlite_utils.Database, portal: str | None = None, year: int | None = None) -> list[dict]:
     """The latest version of every report (of a portal, on a year): ``id, portal, year, title, chars, agency,
     url``, by portal, newest year first."""
-    where, params = ["is_latest = 1"], []
+    where, params = _latest_of(portal, year)
+    return list(db.query(f"select id, portal, report_year as year, title, chars, agency, url from reports "
+                         f"where {where} order by portal, report_year desc, id", params))
+
+
+def _latest_of(portal: str | None, year: int | None, alias: str = "") -> tuple[str, list]:
+    """The where clause and parameters choosing the latest reports (of a portal, on a year)."""
+    where, params = [f"{alias}is_latest = 1"], []
     for column, value in (("portal", portal), ("report_year", year)):
         if value:
-            where.append(f"{column} = ?")
+            where.append(f"{alias}{column} = ?")
             params.append(value)
-    return list(db.query(f"select id, portal, report_year as year, title, chars, agency, url from reports "
-                         f"where {' and '.join(where)} order by portal, report_year desc, id", params))
+    return " and ".join(where), params
 
 
 # -- one report -----------------------------------------------------------------------------------
@@ -114,12 +120,8 @@ def figures_table(db: sqlite_utils.Database, portal: str | None = None, year: in
     """One row per latest report: ``id, portal, agency, report_year, title, checks_ok, checks_failed``, the
     headline counts of :data:`FIGURE_SUMMARY` and one column per figure, ``t<table>:<row>:<col>``
     (``t3:一:总计``, ``t0:收到申请:正文``) holding its value."""
-    where, params = ["r.is_latest = 1"], []
-    for column, value in (("r.portal", portal), ("r.report_year", year)):
-        if value:
-            where.append(f"{column} = ?")
-            params.append(value)
-    chosen = f"from reports r where {' and '.join(where)}"
+    where, params = _latest_of(portal, year, alias="r.")
+    chosen = f"from reports r where {where}"
     rows = {row["id"]: {**row, "checks_ok": 0, "checks_failed": 0} for row in db.query(
         f"select r.id, r.portal, r.agency, r.report_year, r.title {chosen} order by r.portal, r.report_year, r.id",
         params)}
