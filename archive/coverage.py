@@ -35,6 +35,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 GOVERNMENT, DEPARTMENT, TOWNSHIP = "government", "department", "township"
@@ -85,7 +86,8 @@ class Context:
         """The context of a ``portals`` row."""
         return cls(row["id"], row.get("name") or "", row.get("region") or "", row.get("level") or "")
 
-    def prefixes(self) -> list[str]:
+    @lru_cache(maxsize=1024)  # asked for each report name: the same few contexts each time
+    def prefixes(self) -> tuple[str, ...]:
         """Names a body's name may start with: the region's units (湖南省, 常德市, 鼎城区) and their short
         forms (常德, 鼎城), and the portal's own name without 人民政府 (常德经济技术开发区) unless the portal
         is a department's (常德市鼎城区教育局: its reports are the department's); longest first."""
@@ -97,7 +99,7 @@ class Context:
         found |= {u[:-len(s)] for u in units for s in ("自治区", "自治州", "自治县", "省", "市", "州", "县", "区", "旗")
                   if u.endswith(s) and len(u) - len(s) >= 2}
         found |= {own[len(p):] for p in list(found) if own and own.startswith(p)}  # without its place: 经开区
-        return sorted((p for p in found if len(p) >= 2), key=len, reverse=True)
+        return tuple(sorted((p for p in found if len(p) >= 2), key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,7 @@ RULES = (
     ("short name", _short_name), ("own government", _own_government), ("conjunctions", _conjunctions),
 )
 PLAIN_RULES = ("width", "bracket suffix", "本级")  # what display_name applies
+PLAIN = tuple(rule for rule in RULES if rule[0] in PLAIN_RULES)
 
 
 def _apply(name: str, ctx: Context, rules) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -387,7 +390,7 @@ def display_name(names: Counter) -> str:
     (full-width brackets, no 本级 or bracket notes): 常德市鼎城区教育局, not 常德市鼎城区教育局（本级）."""
     plain = Counter()
     for name, count in names.items():
-        plain[_apply(name, Context(), [rule for rule in RULES if rule[0] in PLAIN_RULES])[0]] += count
+        plain[_apply(name, Context(), PLAIN)[0]] += count
     return max(plain.items(), key=lambda item: (item[1], len(item[0])))[0]
 
 
