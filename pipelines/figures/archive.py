@@ -70,27 +70,34 @@ def stale_reports(db: sqlite_utils.Database, force: bool = False) -> list[dict]:
 
 def _sources(db, data_dir: Path, report: dict) -> tuple:
     """``parse_report``'s arguments for a stored report version, read from its WARC records."""
-    page, content_type = _payload(data_dir, report)
+    # A report published as a file (a PDF link) has no page: its file is one of its attachments.
+    page, content_type = _payload(data_dir, report, _is_page)
     files = []
     for attachment in db.query("select url, mime, warc_file, warc_offset, warc_length from attachments "
                                "where report_id = ? and text_status like 'ok%' order by id", [report["id"]]):
         body, mime = _payload(data_dir, attachment)
         if body:
             files.append((body, attachment["url"], mime or attachment["mime"] or ""))
-    if page and content_type and not content_type.startswith("text/html"):
-        page, content_type = None, ""  # a report published as a file: its file is the attachment
     return page, content_type, files, report["text"] or "", report["report_year"]
 
 
-def _payload(data_dir: Path, row: dict) -> tuple[bytes | None, str]:
-    """The body (content encoding undone) and Content-Type of the response record a row points at."""
+def _payload(data_dir: Path, row: dict, accept=None) -> tuple[bytes | None, str]:
+    """The body (content encoding undone) and Content-Type of the response record a row points at; with
+    ``accept``, ``(None, "")`` for a Content-Type it refuses, without reading the body."""
     if not row.get("warc_file"):
         return None, ""
     try:
         record = read_record(data_dir / row["warc_file"], row["warc_offset"], row["warc_length"])
-        return record.content_stream().read(), record.http_headers.get_header("Content-Type") or ""
+        content_type = record.http_headers.get_header("Content-Type") or ""
+        if accept and not accept(content_type):
+            return None, ""
+        return record.content_stream().read(), content_type
     except (OSError, ValueError, StopIteration):
         return None, ""
+
+
+def _is_page(content_type: str) -> bool:
+    return not content_type or content_type.startswith("text/html")
 
 
 def _bodies(db) -> dict[tuple[str, str], dict[int, dict]]:
