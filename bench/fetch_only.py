@@ -18,6 +18,7 @@ from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import Settings
 
+from crawler.cli.base import parse_overrides
 from spiders.links import script_pages
 
 SHARED_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
@@ -64,7 +65,7 @@ def settings(overrides: dict) -> Settings:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    registry, overrides = argv[0], dict(arg.split("=", 1) for arg in argv[1:])
+    registry, overrides = argv[0], parse_overrides(argv[1:])
     process = CrawlerProcess(settings(overrides))
     process.crawl(FetchOnlySpider, registry=registry)
     process.start()

@@ -46,8 +46,13 @@ def host_allowed(host: str, patterns=GOVERNMENT_HOSTS) -> bool:
     """``host`` (``name`` or ``name:port``) matches one of the shell-style ``patterns``, with or without
     its port (``127.0.0.*`` matches ``127.0.0.3:8010``)."""
     host = host.lower()
-    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    name = _without_port(host)
     return any(fnmatch(host, p) or fnmatch(name, p) for p in patterns)
+
+
+def _without_port(host: str) -> str:
+    """``name:port`` -> ``name`` (an IPv6 address, with colons of its own, is left whole)."""
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 def url_allowed(url: str, patterns=GOVERNMENT_HOSTS) -> bool:
@@ -88,7 +93,7 @@ def admin_level(name: str, parent_level: str = "") -> str:
     if not units:
         return "national" if re.search(r"中国政府网|国务院|中华人民共和国", name) else ""
     last = units[-1]
-    if last.endswith(("省", "自治区", "特别行政区")) or last in MUNICIPALITIES:
+    if _is_province(last):
         return "province"
     if last.endswith(("县", "旗", "区")):
         return "county"
@@ -97,6 +102,11 @@ def admin_level(name: str, parent_level: str = "") -> str:
         county_city = parent_level == "city" or (above.endswith(("市", "州", "盟", "地区")) and above not in MUNICIPALITIES)
         return "county" if county_city else "city"
     return "city"  # 州, 盟, 地区
+
+
+def _is_province(unit: str) -> bool:
+    """A province-level unit: 省, 自治区, 特别行政区, or one of the four municipalities."""
+    return unit.endswith(("省", "自治区", "特别行政区")) or unit in MUNICIPALITIES
 
 
 def region_of(name: str, parent_region: str = "", level: str = "") -> str:
@@ -109,8 +119,7 @@ def region_of(name: str, parent_region: str = "", level: str = "") -> str:
     bare = bare_government(name)
     units = admin_units(bare)
     place = bare[len("".join(units)):] if level == "township" else ""  # 灌溪镇: not a unit admin_units knows
-    if level in ("province", "national") or (units and (units[0].endswith(("省", "自治区", "特别行政区"))
-                                                         or units[0] in MUNICIPALITIES)):
+    if level in ("province", "national") or (units and _is_province(units[0])):
         return "".join(units) + place
     if not units and not place:
         return ""
@@ -124,7 +133,7 @@ def portal_id(host: str, taken=()) -> str:
     """A registry id from a host: its first label after www (``cdjkq.changde.gov.cn`` -> ``cdjkq``), more
     labels or a number when that is taken; an IP address (with its port) becomes dashes."""
     name = host.lower()
-    hostname = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
+    hostname = _without_port(name)
     try:
         ipaddress.ip_address(hostname.strip("[]"))
         candidates = [re.sub(r"[^a-z0-9]+", "-", name).strip("-")]

@@ -14,8 +14,8 @@ import urllib.request
 import urllib.robotparser
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from crawler.discovery import home_url
 from crawler.registry import RegistryError, netloc_of, portal_from_dict
 
 LEVELS = ("national", "province", "city", "county", "township", "development-zone", "department")
@@ -113,7 +113,7 @@ def probe(url: str, hosts, user_agent: str, timeout: float = 15) -> str | None:
     """Why a crawl could not start at ``url`` (None when it can): robots.txt forbids it, no answer, an
     HTTP error, a redirect off the portal's ``hosts``. One robots.txt request and one GET, as the crawl's
     User-Agent."""
-    robots_url = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/robots.txt"
+    robots_url = home_url(url) + "robots.txt"
     try:
         with _open(robots_url, user_agent, timeout) as answer:
             parser = urllib.robotparser.RobotFileParser(robots_url)

@@ -13,8 +13,7 @@ UNIT_NAME = "govarchive-nightly"
 
 def nightly_command(data_dir, registry=None) -> list[str]:
     """The command cron or systemd runs: this installation's govarchive, absolute paths only."""
-    govarchive = Path(sys.executable).with_name("govarchive")
-    command = [str(govarchive), "crawl", "--data", str(Path(data_dir).resolve())]
+    command = _govarchive("crawl", data_dir)
     if registry:
         command += ["--portals", str(Path(registry).resolve())]
     return command
@@ -22,8 +21,12 @@ def nightly_command(data_dir, registry=None) -> list[str]:
 
 def alerts_command(data_dir) -> list[str]:
     """What the night's alert check changed (``govarchive alerts --last``): prints nothing when nothing did."""
-    govarchive = Path(sys.executable).with_name("govarchive")
-    return [str(govarchive), "alerts", "--data", str(Path(data_dir).resolve()), "--last"]
+    return [*_govarchive("alerts", data_dir), "--last"]
+
+
+def _govarchive(command: str, data_dir) -> list[str]:
+    """``govarchive COMMAND --data DATA`` with this installation's govarchive and an absolute path."""
+    return [str(Path(sys.executable).with_name("govarchive")), command, "--data", str(Path(data_dir).resolve())]
 
 
 def crontab_line(command: list[str], hour: int, minute: int, mailto: str | None = None,

@@ -274,10 +274,11 @@ def verify(fmt, data_dir):
     """Check the archive's fixity: re-read every WARC record (block and payload digests, payloads that
     contradict their Content-Type) and check that every report, attachment and capture row points at a
     record of its own URL. Exit 1 when anything is wrong."""
+    from archive.db import DB_NAME
     from archive.verify import verify_archive
     from crawler.lock import is_locked
 
-    if not (Path(data_dir) / "warc").is_dir() and not (Path(data_dir) / "archive.db").exists():
+    if not (Path(data_dir) / "warc").is_dir() and not (Path(data_dir) / DB_NAME).exists():
         raise click.ClickException(f"no archive in {data_dir}")
     result = verify_archive(data_dir, crawl_running=is_locked(data_dir))
     problems = [vars(p) for p in result.problems]

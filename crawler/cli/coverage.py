@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from archive.coverage_html import bodies
 from crawler.cli.base import cli, data_option, format_option, open_archive
 from crawler.cli.output import echo_json, pad, wrap_cells, write_csv
 
@@ -58,7 +57,7 @@ def coverage(data_dir, portal, fmt, html_file, as_of, explain, replay):
         return
     result = cov.coverage(reports, portals, as_of=as_of)
     if html_file:
-        from archive.coverage_html import DEFAULT_REPLAY, render_page
+        from archive.coverage_html import DEFAULT_REPLAY, bodies, render_page
 
         Path(html_file).write_text(render_page(result, replay or DEFAULT_REPLAY), encoding="utf-8")
         count = sum(len(p["agencies"]) for p in result["portals"])
@@ -75,6 +74,8 @@ def coverage(data_dir, portal, fmt, html_file, as_of, explain, replay):
 
 def coverage_grid(result: dict) -> str:
     """Per portal, a grid of bodies × years: ✓ found, ✗ overdue, … not yet due."""
+    from archive.coverage_html import bodies
+
     years = result["years"]
     out = [f"coverage as of {result['as_of']}: ✓ found  ✗ overdue  … not yet due "
            "(--format json gives the report ids)"]
