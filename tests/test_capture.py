@@ -16,9 +16,15 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from scrapy import Request
+from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.capture import capture_exchange
+from archive.session import ArchiveSession
 from archive.warc import read_http_payload, read_record
+from crawler.fetch.reuse import ArchiveReuseMiddleware
+from crawler.requests import WARC
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -291,3 +297,22 @@ def test_request_meta_and_crawl_counts(crawl, captures):
                                                          "DownloadTimeoutError": 1,
                                                          # requests given up after their retries (RetryAfterMiddleware)
                                                          "gave_up_http_500": 1, "gave_up_DownloadConnectionRefusedError": 2}
+
+
+def test_a_page_served_from_the_archive_points_at_its_record(tmp_path):
+    """A resumed backfill serves the pages its killed run fetched from their WARC records; what the spider
+    stores from such a page must point at that record, as it would for a page fetched afresh."""
+    url = "http://127.0.0.1:9/zfxxgk/ndbg/t20230131_1.html"
+    killed = ArchiveSession(tmp_path)
+    written = capture_exchange(killed, None, url=url, method="GET", request_headers=[], request_body=b"",
+                               status=200, protocol="HTTP/1.1", body=b"<html>report</html>",
+                               response_headers=[("Content-Type", "text/html; charset=utf-8")])
+    killed.warc.close()
+    resumed = ArchiveSession(tmp_path)
+    resumed.resumable = {url: killed.store.latest_capture(url)}
+    request = Request(url)
+    response = ArchiveReuseMiddleware(resumed, get_crawler().stats).process_request(request)
+    assert response.body == b"<html>report</html>"
+    located = request.meta[WARC]
+    assert (located.file, located.offset, located.length) == (written.file, written.offset, written.length)
+    resumed.warc.close()

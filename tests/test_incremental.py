@@ -159,6 +159,8 @@ def test_backfill_killed_with_sigkill_resumes_where_it_stopped(portals, tmp_path
     assert report_urls(data) == report_urls(reference)
     assert sqlite3.connect(data / "archive.db").execute(
         "select count(*) from (select url from reports group by url having count(*) > 1)").fetchone()[0] == 0
+    unplaced = sqlite3.connect(data / "archive.db").execute("select url from reports where warc_file is null")
+    assert not unplaced.fetchall()  # a report served from the killed run's records points at them too
     fetched_again = [path for _, _, path, status, _ in portals.request_log
                      if path in archived and not path.endswith("robots.txt")]
     assert len(archived) >= 10 and not fetched_again, f"fetched again after the restart: {fetched_again}"

@@ -67,12 +67,13 @@ class ArchiveReuseMiddleware:
         if archived is None:
             return response
         self.stats.inc_value("govarchive/reused/not_modified")
-        request.meta[WARC] = WarcLocation.of_capture(prior)
         return archived
 
 
 def archived_response(session: ArchiveSession, request, capture: dict):
-    """A Scrapy response rebuilt from the capture's WARC response record, or None if it cannot be read."""
+    """A Scrapy response rebuilt from the capture's WARC response record, or None if it cannot be read.
+    The record's location goes in ``request.meta[WARC]``, as the capture middleware puts a fresh one's: what
+    the spider stores from this response points at that record (a 304's, or a page a resumed run serves)."""
     try:
         record = read_record(session.data_dir / capture["warc_file"], capture["warc_offset"])
         status = int(record.http_headers.get_statuscode())
@@ -82,6 +83,7 @@ def archived_response(session: ArchiveSession, request, capture: dict):
         logger.warning("%s: archived copy unusable (%s); fetching it again", request.url, exc)
         return None
     cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+    request.meta[WARC] = WarcLocation.of_capture(capture)
     return cls(url=request.url, status=status, headers=headers, body=body, request=request, flags=[ARCHIVED_FLAG])
 
 
