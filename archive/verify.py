@@ -7,7 +7,8 @@ rest of the file), checks each record's WARC-Block-Digest and WARC-Payload-Diges
 and checks that a 2xx response's payload agrees with its Content-Type: a PDF starts with ``%PDF``, Word and
 Excel files with their container's magic bytes, and a page is not a browser's stand-in for a file (Chromium's
 PDF viewer placeholder). Then every ``reports``, ``attachments`` and ``captures`` row with a WARC location
-must point at the start of a record (type, length and WARC-Target-URI as the row says).
+must point at the start of a record (type, length and WARC-Target-URI as the row says), and every report has
+one (an attachment or a capture that failed has none).
 
     >>> result = verify_archive("data")          # doctest: +SKIP
     >>> result.ok, result.records, result.problems[:1]   # doctest: +SKIP
@@ -181,6 +182,8 @@ def _verify_rows(db_path: Path, index: dict[tuple[str, int], Record], result: Ve
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     connection.row_factory = sqlite3.Row
     try:
+        for row in connection.execute("select id, url from reports where warc_file is null"):
+            result.problems.append(Problem("row", f"reports {row['id']}", f"{row['url']}: no WARC location"))
         for table, query in _ROW_QUERIES.items():
             result.rows[table] = 0
             for row in connection.execute(query + " where warc_file is not null"):

@@ -70,6 +70,17 @@ def test_a_row_pointing_at_the_wrong_offset_is_found(archive):
     assert "is of http" in problem["detail"]  # the record there belongs to another URL
 
 
+def test_a_report_without_a_warc_location_is_found(archive):
+    report = a_report(archive)
+    db = sqlite_utils.Database(archive / "archive.db")
+    db["reports"].update(report["id"], {"warc_file": None, "warc_offset": None, "warc_length": None})
+    code, result = verify(archive)
+    assert code == 1
+    (problem,) = result["problems"]
+    assert problem["kind"] == "row" and problem["where"] == f"reports {report['id']}"
+    assert problem["detail"] == f"{report['url']}: no WARC location"
+
+
 def test_an_offset_inside_a_record_is_found(archive):
     report = a_report(archive)
     db = sqlite_utils.Database(archive / "archive.db")
