@@ -37,6 +37,11 @@ SHINGLE = 8
 EXACT_CANDIDATES = 64  # up to this many candidates, each is compared in full
 SKETCH = 32  # pieces kept of each text to find candidates among many
 RARE = 16  # a sketch piece in more reports than this is a set phrase of the genre: it names no source
+#: A portal whose reports hold up to this many characters keeps every text's pieces while they are compared
+#: (about 100 bytes a character: 150 MB at most). Each report's candidates spread over the portal's years
+#: and bodies, so a smaller cache would normalise the same texts again and again (five times the time on
+#: bench.throughput's portals). Larger portals keep ``2 * EXACT_CANDIDATES`` texts' pieces.
+CACHED_CHARS = 1_500_000
 _TABLE_ROW = re.compile(r"^.*\|.*$", re.MULTILINE)
 _DIGITS = re.compile(r"\d+")
 _NOT_LETTER_OR_NUMBER = re.compile(r"(?:[^\w#]|_)+")  # keeps letters and numbers of any script, and the # marks
@@ -81,12 +86,13 @@ def find_sources(reports: Iterable[Report], only: Container[Hashable] | None = N
     an earlier report of its own body, or a report of another body of the same year or the year before (a
     year of None matches any). The likeliest source is the one sharing most pieces (see the module
     docstring for many candidates); its share is then measured exactly. Reports with no candidate are left
-    out. Texts are normalised only when compared, a bounded number at a time."""
+    out. Texts are normalised only when compared, and kept within ``CACHED_CHARS``."""
     reports = list(reports)
     texts = {key: text for key, _, _, text in reports}
     pool = _Candidates(reports)
-    normalised = lru_cache(maxsize=2 * EXACT_CANDIDATES)(lambda key: normalise(texts[key]))
-    pieces = lru_cache(maxsize=2 * EXACT_CANDIDATES)(lambda key: shingles(normalised(key)))
+    kept = len(texts) if sum(map(len, texts.values())) <= CACHED_CHARS else 2 * EXACT_CANDIDATES
+    normalised = lru_cache(maxsize=kept)(lambda key: normalise(texts[key]))
+    pieces = lru_cache(maxsize=kept)(lambda key: shingles(normalised(key)))
     sketches = None
     found = {}
     for key in texts:
