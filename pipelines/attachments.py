@@ -695,24 +695,26 @@ def _out_of_memory(exc: BaseException) -> bool:
 STUB_MAX_CHARS = 200
 
 
-def use_attachment_text(item) -> None:
-    """Give a stub report page (or a report published as a file) the text of its attachments.
+def with_attachment_text(extracted: dict, attachments: list[dict], link_text: str = "") -> dict:
+    """A stub report page (or a report published as a file) given the text of its ``attachments``.
 
-    Several attachments with text are joined in link order. When none has text, the page's ``text_status``
-    says why (e.g. ``no text layer`` for a scanned PDF) instead of leaving an unexplained short text.
+    ``extracted`` is the page's ``extract_page`` dict (changed in place, and returned). Several attachments
+    with text are joined in link order. When none has text, the page's ``text_status`` says why (e.g. ``no
+    text layer`` for a scanned PDF) instead of leaving an unexplained short text. A stub with no title of its
+    own takes ``link_text``, the text of the link that led to it.
     """
-    extracted = item.extracted
-    if extracted.get("chars", 0) >= STUB_MAX_CHARS or not item.attachments:
-        return
-    with_text = [a for a in item.attachments if a.get("text")]
+    if extracted.get("chars", 0) >= STUB_MAX_CHARS or not attachments:
+        return extracted
+    with_text = [a for a in attachments if a.get("text")]
     if not with_text:
-        statuses = sorted({a.get("text_status") or f"error: {a.get('error')}" for a in item.attachments})
+        statuses = sorted({a.get("text_status") or f"error: {a.get('error')}" for a in attachments})
         extracted["text_status"] = "; ".join(statuses)
-        return
+        return extracted
     text = "\n".join(a["text"] for a in with_text)
     extracted.update(
         text=text, chars=len(text), text_sha1=hashlib.sha1(text.encode("utf-8")).hexdigest(),
         text_status=f"from attachment: {', '.join(a.get('filename') or a['url'] for a in with_text)}",
         extractor=f"{extracted.get('extractor')}; {with_text[0].get('extractor')}",
     )
-    extracted["title"] = extracted.get("title") or item.link_text or None
+    extracted["title"] = extracted.get("title") or link_text or None
+    return extracted

@@ -115,6 +115,11 @@ _WIDGET_RE = re.compile(
     % "|".join(re.escape(w) for w in sorted(CHROME_WORDS, key=len, reverse=True)),
     re.I,
 )
+# Every character _WIDGET_RE can remove, but those of image file names (they need a "."): a text with any other
+# character but white space is no widget, known without running the regex (its words are tried at every
+# position). The four are what re.I matches to ASCII letters besides their own case.
+_WIDGET_CHARS = frozenset("".join(CHROME_WORDS).lower() + "".join(CHROME_WORDS).upper() + "İıſK"
+                          + "【】[]()（）|｜:：,，、/<>＜＞«»·•“”\"-")
 # Lines that close an article: in its tail, what follows one is not body, however long (a teaser, a
 # site's disclaimer, a stock-quote notice).
 END_PATTERNS = [
@@ -639,6 +644,8 @@ def is_sentence(line: str) -> bool:
 
 def is_widget(text: str) -> bool:
     """Text made only of widget words and punctuation: 【打印】【关闭】, 字号：大 中 小, 分享到："""
+    if "." not in text and not all(ch.isspace() for ch in set(text) - _WIDGET_CHARS):
+        return False
     return not _WIDGET_RE.sub("", text)
 
 

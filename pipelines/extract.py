@@ -1,8 +1,9 @@
 """ExtractPipeline: a report candidate's page and attachments to clean text and metadata, off the reactor.
 
-The page (pipelines/page.py ``extract_page``, on the text the spider decoded) and each attachment
-(pipelines/attachments.py ``extract_attachment``) are read in a ``ProcessPoolExecutor`` of
-``EXTRACT_PROCESSES`` workers: extraction (~10 ms a page) never blocks the crawl. ``EXTRACT_PROCESSES = 0``
+Each attachment (pipelines/attachments.py ``extract_attachment``), then the page (``read_page``: pipelines/page.py
+``extract_page`` on the text the spider decoded, its attachments' text for a stub, and the statistics tables
+of pipelines/figures, in one trip) are read in a ``ProcessPoolExecutor`` of ``EXTRACT_PROCESSES`` workers:
+extraction (~3 ms a page) never blocks the crawl. ``EXTRACT_PROCESSES = 0``
 runs it inline (tests, debugging). Whether the page is a report is pipelines/classify.py's, next.
 
 Each worker is bounded: in time (``EXTRACT_TIMEOUT``, an alarm), in address space (``EXTRACT_MEMORY_LIMIT``,
@@ -26,7 +27,7 @@ from functools import partial
 from scrapy.exceptions import DropItem
 
 from crawler.items import ReportCandidate
-from pipelines.attachments import MAX_UNPACKED, TooLarge, as_too_large, extract_attachment, use_attachment_text
+from pipelines.attachments import MAX_UNPACKED, TooLarge, as_too_large, extract_attachment, with_attachment_text
 
 logger = logging.getLogger(__name__)
 MAX_POOL_RESTARTS = 3  # then extract inline: a pool that cannot keep its workers alive only wastes time
@@ -79,7 +80,7 @@ def _start_worker(crawler_alive, memory_limit: int) -> None:
 
 def _warm_up() -> None:
     """Import and exercise the heavy modules once."""
-    _extract_page("<html><body><p>warm up</p></body></html>", "http://localhost/")
+    read_page("<html><body><p>warm up</p></body></html>", "http://localhost/")
 
 
 # Imported by the pool's forkserver before it forks the workers, which then share those pages; the crawl
@@ -87,18 +88,30 @@ def _warm_up() -> None:
 WORKER_MODULES = ["__main__", "pipelines.page", "pipelines.figures", "trafilatura"]
 
 
-def _extract_page(html: str, url: str) -> dict:
-    """pipelines/page.py ``extract_page``, imported where it runs (a worker; the crawl process when inline)."""
+def read_page(html: str, url: str, files=(), attachments=(), link_text: str = "") -> dict:
+    """A report page in one trip to a worker (it is sent once): ``{"extracted", "figures"}``.
+
+    ``extracted``: its clean text and metadata (pipelines/page.py ``extract_page``), with the text of its
+    ``attachments`` (their extracted dicts) when the page is a stub (``with_attachment_text``); ``figures``:
+    its statistics tables (pipelines/figures ``parse_page_figures``) from the page, its ``files`` (``(body,
+    url, content type)`` of the attachments read) and that text. The tables are read last: when they run out
+    of time or memory, the text is kept, ``figures`` is None and ``figures_error`` says why.
+
+    Imported where it runs (a worker; the crawl process when inline): the crawl process never loads them.
+    """
+    from pipelines.figures import parse_page_figures
     from pipelines.page import extract_page
 
-    return extract_page(html, url)
-
-
-def _parse_page_figures(html: str, url: str, files: list, text: str) -> dict:
-    """pipelines/figures ``parse_page_figures``, imported where it runs (as ``_extract_page``)."""
-    from pipelines.figures import parse_page_figures
-
-    return parse_page_figures(html, url, files, text)
+    extracted = with_attachment_text(extract_page(html, url), list(attachments), link_text)
+    try:
+        return {"extracted": extracted, "figures": parse_page_figures(html, url, files, extracted["text"] or "")}
+    except ExtractionTimeout as exc:
+        return {"extracted": extracted, "figures": None, "figures_error": exc}
+    except Exception as exc:
+        too_large = as_too_large(exc)
+        if too_large is None:
+            raise
+        return {"extracted": extracted, "figures": None, "figures_error": too_large}
 
 
 def _exit_with_crawler(crawler_alive) -> None:
@@ -129,9 +142,10 @@ def _cap_address_space(limit: int) -> None:
 
 
 class ExtractPipeline:
-    """Run ``extract_page`` for each ``ReportCandidate``, and ``extract_attachment`` for its attachments, in a
-    process pool; store the page's dict in ``item.extracted`` and each attachment's next to it (its body is
-    dropped once read); a stub page takes its attachments' text. Other items pass through."""
+    """Run ``extract_attachment`` for the attachments of each ``ReportCandidate``, then ``read_page`` for the
+    page, in a process pool; store each attachment's dict in it (its body is dropped once read), the page's in
+    ``item.extracted`` (a stub page takes its attachments' text) and its tables in ``item.figures``. Other
+    items pass through."""
 
     def __init__(self, processes: int = 2, timeout: float = 300.0, stats=None, kill_grace: float = KILL_GRACE,
                  memory_limit: int = MEMORY_LIMIT, max_unpacked: int = MAX_UNPACKED):
@@ -167,12 +181,23 @@ class ExtractPipeline:
     async def process_item(self, item, spider=None):
         if not isinstance(item, ReportCandidate):
             return item
+        files = await self._read_attachments(item.attachments)
         try:
-            item.extracted.update(await self._run(_extract_page, item.html, item.url), encoding=item.encoding)
+            page = await self._run(read_page, item.html, item.url, files, item.attachments, item.link_text)
         except ITEM_FAILURES as exc:  # the page stays in the WARC files; only its row is missing
             raise DropItem(f"{item.url}: {exc}") from None
-        readable = []  # (body, url, content type) of the files read: the statistics tables are read from them too
-        for attachment in item.attachments:
+        item.extracted.update(page["extracted"], encoding=item.encoding)
+        item.figures = page["figures"]
+        if "figures_error" in page:  # ``govarchive parse`` tries again
+            self._count(page["figures_error"])
+            logger.warning("%s: statistics tables not read: %s", item.url, page["figures_error"])
+        return item
+
+    async def _read_attachments(self, attachments: list[dict]) -> list[tuple]:
+        """Extract each attachment fetched (its body is dropped once read) into its dict; the ``(body, url,
+        content type)`` of those read, for the statistics tables."""
+        readable = []
+        for attachment in attachments:
             if "body" not in attachment:
                 continue
             file = (attachment.pop("body"), attachment["url"], attachment["content_type"])
@@ -183,18 +208,7 @@ class ExtractPipeline:
                                   extractor=None)
             if attachment["text_status"].startswith("ok"):  # not a bomb, not a corrupt file
                 readable.append(file)
-        use_attachment_text(item)
-        item.figures = await self._figures(item, readable)
-        return item
-
-    async def _figures(self, item, files) -> dict | None:
-        """The statistics tables of the report (pipelines/figures), from its page, files and text; None when
-        they could not be read in time or memory (``govarchive parse`` tries again)."""
-        try:
-            return await self._run(_parse_page_figures, item.html, item.url, files, item.extracted.get("text") or "")
-        except ITEM_FAILURES as exc:
-            logger.warning("%s: statistics tables not read: %s", item.url, exc)
-            return None
+        return readable
 
     async def _run(self, function, content, url: str, *args) -> dict:
         """``function(content, url, *args)`` in the pool (inline with EXTRACT_PROCESSES = 0).
@@ -212,15 +226,19 @@ class ExtractPipeline:
                 return await self._result(pool, pool.submit(_within_time, function, self.timeout, content, url,
                                                              *args), url)
             except (ExtractionTimeout, TooLarge) as exc:
-                if self.stats is not None:
-                    kind = "timeout" if isinstance(exc, ExtractionTimeout) else "too_large"
-                    self.stats.inc_value(f"govarchive/errors/extract_{kind}")
+                self._count(exc)
                 raise
             except concurrent.futures.process.BrokenProcessPool:
                 self._replace(pool, url, counted=True)
                 if attempt:
                     raise WorkerDied("the extraction worker died twice while extracting it") from None
         return function(content, url, *args)
+
+    def _count(self, exc: BaseException) -> None:
+        """Count a page's or file's timeout or running out of memory in the crawl's stats."""
+        if self.stats is not None:
+            kind = "timeout" if isinstance(exc, ExtractionTimeout) else "too_large"
+            self.stats.inc_value(f"govarchive/errors/extract_{kind}")
 
     async def _result(self, pool, future, url: str) -> dict:
         """The future's result. A task still running ``kill_grace`` seconds after its alarm should have gone

@@ -109,12 +109,11 @@ def _portals(db, body: dict) -> None:
 
 
 def _capture(db, body: dict) -> None:
-    """The row as archive.db.record_capture inserts it, in plain SQL (sqlite-utils reads the table's schema at
-    every insert: a third of the writer's time); ``capture_key`` is unique, so a second delivery is ignored."""
+    """The row as archive.db.record_capture inserts it; ``capture_key`` is unique, so a second delivery is
+    ignored."""
     row = {"fetched_at": archive_db.utcnow(), **body["fields"], "crawl_id": _run_id(db, body["crawl"]),
            "capture_key": body["key"]}
-    columns = ", ".join(f'"{name}"' for name in row)
-    db.execute(f"insert or ignore into captures ({columns}) values ({', '.join('?' * len(row))})", list(row.values()))
+    archive_db.insert_rows(db, "captures", [row], or_ignore=True)
 
 
 def _flag(db, body: dict) -> None:
