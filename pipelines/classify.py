@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from scrapy.exceptions import DropItem
-
 from crawler.items import ReportCandidate
 
 # -- vocabulary ----------------------------------------------------------------------------------------
@@ -200,6 +198,8 @@ class ClassifyPipeline:
             return item
         item.extracted.update(classify(item.extracted, item.link_text, item.portal_name or item.portal))
         if not item.extracted["is_report"]:
+            from scrapy.exceptions import DropItem  # here: the extraction workers import this module, not Scrapy
+
             raise DropItem(f"{item.url}: {item.extracted['reason']}")
         return item
 

@@ -24,8 +24,6 @@ import threading
 import time
 from functools import partial
 
-from scrapy.exceptions import DropItem
-
 from crawler.items import ReportCandidate
 from pipelines.attachments import MAX_UNPACKED, TooLarge, as_too_large, extract_attachment, with_attachment_text
 
@@ -185,6 +183,8 @@ class ExtractPipeline:
         try:
             page = await self._run(read_page, item.html, item.url, files, item.attachments, item.link_text)
         except ITEM_FAILURES as exc:  # the page stays in the WARC files; only its row is missing
+            from scrapy.exceptions import DropItem  # here: the workers import this module, and need no Scrapy
+
             raise DropItem(f"{item.url}: {exc}") from None
         item.extracted.update(page["extracted"], encoding=item.encoding)
         item.figures = page["figures"]

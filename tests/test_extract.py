@@ -208,6 +208,17 @@ def test_extract_pipeline_in_a_process_pool():
     assert pipeline.pool is None
 
 
+def test_extraction_workers_load_the_extraction_and_not_scrapy():
+    """Scrapy and Twisted are the crawl process's: in each extraction worker they would cost ~0.5 s of CPU
+    at start and ~25 MB of its own memory (the worker re-runs the crawl's main module, tests/extraction_probe.py)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "tests.extraction_probe"], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent, timeout=120).stdout
+    assert json.loads(out) == {"scrapy": False, "twisted": False, "pipelines.page": True, "trafilatura": True}
+
+
 def sleep_forever(body: bytes, url: str, content_type: str) -> dict:
     """An extraction that never ends (a pathological PDF, say), picklable for the pool."""
     time.sleep(3600)

@@ -18,16 +18,14 @@ import sys
 import threading
 from pathlib import Path
 
-from crawler.registry import portal_from_dict
-from crawler.run import EXIT_COULD_NOT_RUN, CrawlNotStarted, run_crawl
 
-
-def exit_with_worker(alive_fd: int) -> None:
-    """End this process as soon as the worker is gone: EOF on the pipe it holds the write end of."""
+def exit_with_worker(alive_fd: int, code: int) -> None:
+    """End this process (exit ``code``) as soon as the worker is gone: EOF on the pipe it holds the write end
+    of, read at once when the worker died before this was called."""
     def watch():
         while os.read(alive_fd, 1):
             pass
-        os._exit(EXIT_COULD_NOT_RUN)
+        os._exit(code)
 
     threading.Thread(target=watch, name="exit-with-worker", daemon=True).start()
 
@@ -43,7 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state-timeout", type=float, default=300.0)
     parser.add_argument("--settings", default="{}", help="JSON: Scrapy settings for this crawl")
     args = parser.parse_args(argv)
-    exit_with_worker(args.alive_fd)
+    # Imported here, not above: each extraction worker runs this module again as its ``__mp_main__``
+    # (multiprocessing does that for a main module run with -m), and must not load Scrapy for nothing.
+    from crawler.registry import portal_from_dict
+    from crawler.run import EXIT_COULD_NOT_RUN, CrawlNotStarted, run_crawl
+
+    exit_with_worker(args.alive_fd, EXIT_COULD_NOT_RUN)
     leases = json.loads(args.leases)
     portals = [portal_from_dict(lease["portal"], "queue") for lease in leases]
     logs = Path(args.data) / "logs"
