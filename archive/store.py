@@ -24,16 +24,17 @@ through their :class:`~archive.session.ArchiveSession` and call only these metho
 
 from __future__ import annotations
 
-
 import sqlite_utils
 
 from archive import db as archive_db
+from archive.checkpoints import Checkpoints
 from archive.search import index_reports
 
 
 class SqliteStore:
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
+        self.checkpoints = Checkpoints(db).start()  # not in the reactor's commits (archive/checkpoints.py)
 
     def start_crawl(self, mode: str) -> int:
         return archive_db.start_crawl(self.db, mode, [])
@@ -80,3 +81,4 @@ class SqliteStore:
     def close(self) -> None:
         """Bring the full-text index up to date with this run's reports (incremental, cheap)."""
         index_reports(self.db)
+        self.checkpoints.stop()

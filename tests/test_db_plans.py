@@ -68,3 +68,25 @@ def test_per_page_queries_never_scan_a_table(db, statistics):
         assert "SCAN" not in plan.replace("SCAN CONSTANT ROW", ""), f"{statement}\n  -> {plan}"
         if statement.lower().startswith("select") and "where url" in statement.lower():
             assert "(url=?)" in plan, f"{statement}\n  -> {plan}"
+
+
+def test_checkpoints_run_beside_the_writer_and_copy_the_wal_back(tmp_path):
+    """archive/checkpoints.py: while it runs, commits never checkpoint (the automatic checkpoint is off on the
+    writing connection), yet the database file itself (read without its WAL) holds what was committed; on
+    stop the connection checkpoints by itself again."""
+    import shutil
+    import sqlite3
+    import time
+
+    from archive.checkpoints import AUTOMATIC, Checkpoints
+
+    db = open_db(tmp_path / "data")
+    with Checkpoints(db, every=0.05):
+        assert db.execute("pragma wal_autocheckpoint").fetchone()[0] == 0
+        for i in range(300):
+            save_report(db, report_row(f"http://www.example.gov.cn/ndbg/{i}.html", "年度报告" * 400))
+        time.sleep(0.5)
+        shutil.copy(tmp_path / "data" / "archive.db", tmp_path / "file-only.db")  # no -wal beside it
+        with sqlite3.connect(tmp_path / "file-only.db") as copy:
+            assert copy.execute("select count(*) from reports").fetchone()[0] == 300
+    assert db.execute("pragma wal_autocheckpoint").fetchone()[0] == AUTOMATIC

@@ -14,6 +14,7 @@ import time
 
 import redis
 
+from archive.checkpoints import Checkpoints
 from archive.db import open_db
 from archive.search import index_reports
 from crawler.lock import data_dir_lock
@@ -41,8 +42,8 @@ class Writer:
         ensure_group(self.client, self.keys.results, WRITERS)
 
     def run(self, until_empty: bool = False, block_ms: int = 1000) -> int:
-        with data_dir_lock(self.data_dir, "govarchive writer"):
-            self.db = open_db(self.data_dir)
+        with data_dir_lock(self.data_dir, "govarchive writer"), Checkpoints(open_db(self.data_dir)) as checkpoints:
+            self.db = checkpoints.db
             self.ensure_group()
             self.drain("0")  # what this writer read before it was stopped, unacknowledged
             while True:
