@@ -70,20 +70,15 @@ def _within_time(function, timeout: float, *args) -> dict:
 
 
 def _start_worker(crawler_alive, memory_limit: int) -> None:
-    """Worker initializer: exit with the crawl process, warm up, then cap the address space."""
+    """Worker initializer: exit with the crawl process, then cap the address space (the forkserver it was
+    forked from warmed the libraries up: pipelines/warm_up.py)."""
     _exit_with_crawler(crawler_alive)
-    _warm_up()
     _cap_address_space(memory_limit)
 
 
-def _warm_up() -> None:
-    """Import and exercise the heavy modules once."""
-    read_page("<html><body><p>warm up</p></body></html>", "http://localhost/")
-
-
 # Imported by the pool's forkserver before it forks the workers, which then share those pages; the crawl
-# process never imports pipelines.page or trafilatura (~30 MB it has no use for).
-WORKER_MODULES = ["__main__", "pipelines.page", "pipelines.figures", "trafilatura"]
+# process never imports pipelines.page or trafilatura (~30 MB it has no use for). The last one reads a page.
+WORKER_MODULES = ["__main__", "pipelines.page", "pipelines.figures", "trafilatura", "pipelines.warm_up"]
 
 
 def read_page(html: str, url: str, files=(), attachments=(), link_text: str = "") -> dict:
@@ -133,7 +128,8 @@ def _exit_with_crawler(crawler_alive) -> None:
 def _cap_address_space(limit: int) -> None:
     """RLIMIT_AS for this worker, inherited by antiword and catdoc: an allocation past it raises MemoryError
     (or fails the tool), which becomes that page's or file's error, and the worker goes on. Set after the
-    warm-up and the watch thread (its stack and malloc arena), so the limit is the whole address space."""
+    watch thread (its stack and malloc arena; the forkserver did the warm-up), so the limit is the whole address
+    space."""
     if limit > 0:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
