@@ -52,9 +52,9 @@ def test_find_sources_over_a_bodys_years_and_other_bodies():
     own_2021 = next_year(own_2020)  # last year's again
     other_2021 = CORPUS_TEXTS["001"]
     own_2022 = other_2021.replace("常德市", "某县")  # another body's report, names changed
-    found = find_sources([("r2019", "own", 2019, own_2019), ("r2020", "own", 2020, own_2020),
-                          ("r2021", "own", 2021, own_2021), ("r2022", "own", 2022, own_2022),
-                          ("other", "other", 2021, other_2021)])
+    texts = {"r2019": own_2019, "r2020": own_2020, "r2021": own_2021, "r2022": own_2022, "other": other_2021}
+    found = find_sources([("r2019", "own", 2019), ("r2020", "own", 2020), ("r2021", "own", 2021),
+                          ("r2022", "own", 2022), ("other", "other", 2021)], texts)
     assert "r2019" not in found  # nothing earlier of its own, and the other body's report is two years on
     assert found["r2020"][0] == "r2019" and found["r2020"][1] < 0.3
     assert found["r2021"][0] == "r2020" and found["r2021"][1] > 0.99
@@ -69,5 +69,5 @@ def test_among_many_bodies_a_copy_is_found_through_the_sketch_index():
     rnd = random.Random(11)
     bodies = {f"body{i}": "。\n".join(rnd.sample(sentences, 25)) for i in range(EXACT_CANDIDATES + 20)}
     bodies["copycat"] = bodies["body7"].replace("常德", "某县")
-    found = find_sources([(name, name, 2022, text) for name, text in bodies.items()], only={"copycat"})
+    found = find_sources([(name, name, 2022) for name in bodies], bodies, only={"copycat"})
     assert found["copycat"][0] == "body7" and found["copycat"][1] > 0.95

@@ -32,7 +32,7 @@ Figures (keys fixed by issue 12):
 Checks ``{name, ok, detail}``: the identities of 表三 and 表四 (``checks``), ``carryover_checks`` for two
 years of one body, and ``parse.tables`` for reports on 2020+ that lack a table.
 
-Copied reports: ``repeated_share(text, source)`` and ``find_sources(reports, others)`` (``copies``).
+Copied reports: ``repeated_share(text, source)`` and ``find_sources(reports, texts)`` (``copies``).
 
 Modules: ``cells`` (labels, numbers, units), ``grids`` (sources -> rows of cells), ``template`` (表二–表四),
 ``headlines`` (older reports), ``checks``, ``copies``, ``parse`` (the entry points). The tables

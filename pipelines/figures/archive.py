@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 import sqlite_utils
@@ -143,8 +144,7 @@ def _copies(db, bodies: dict, force: bool = False) -> int:
     for reports in by_portal.values():
         wanted = {key for key, _, _ in reports} - done
         if wanted:  # texts read only for a portal with reports to relate
-            texts = _texts(db, [key for key, _, _ in reports])
-            found = find_sources([(*report, texts[report[0]]) for report in reports], only=wanted)
+            found = find_sources(reports, _Texts(db, [key for key, _, _ in reports]), only=wanted)
             rows += [{"report_id": report_id, "source_id": source, "share": round(share, 4), "parser": PARSER}
                      for report_id, (source, share) in found.items()]
     with db.conn:
@@ -152,10 +152,22 @@ def _copies(db, bodies: dict, force: bool = False) -> int:
     return len(rows)
 
 
-def _texts(db, report_ids: list[int]) -> dict[int, str]:
-    texts = {}
-    for start in range(0, len(report_ids), 500):  # SQLite's limit on bound parameters
-        chunk = report_ids[start:start + 500]
-        texts.update((row["id"], row["text"] or "") for row in db.query(
-            f"select id, text from reports where id in ({', '.join('?' * len(chunk))})", chunk))
-    return texts
+class _Texts(Mapping):
+    """The texts of reports by id, read from the archive when asked for: the copy search over a portal of
+    48,000 reports would otherwise hold some 200 MB of them at once."""
+
+    def __init__(self, db, report_ids: list[int]):
+        self.db = db
+        self.ids = report_ids
+
+    def __getitem__(self, report_id: int) -> str:
+        row = self.db.execute("select text from reports where id = ?", [report_id]).fetchone()
+        if row is None:
+            raise KeyError(report_id)
+        return row[0] or ""
+
+    def __iter__(self):
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)

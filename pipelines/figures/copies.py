@@ -26,11 +26,14 @@ measured exactly; without one, the body's own latest earlier report.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import re
 import unicodedata
 import zlib
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Container, Hashable, Iterable
+from collections.abc import Container, Hashable, Iterable, Mapping
 from functools import lru_cache
 
 SHINGLE = 8
@@ -76,26 +79,28 @@ def repeated_share(text: str, source: str) -> float:
     return coverage(normalise(text), shingles(normalise(source)))
 
 
-Report = tuple[Hashable, Hashable, int | None, str]  # (key, body, report year, text)
+Report = tuple[Hashable, Hashable, int | None]  # (key, body, report year)
 OTHER_BODY_YEARS = 1  # another body's report is a candidate when it is of the same year or this many before
 
 
-def find_sources(reports: Iterable[Report], only: Container[Hashable] | None = None
+def find_sources(reports: Iterable[Report], texts: Mapping[Hashable, str], only: Container[Hashable] | None = None
                  ) -> dict[Hashable, tuple[Hashable, float]]:
     """For each report (each of ``only``, when given), ``(source key, share)`` of the text it repeats most:
     an earlier report of its own body, or a report of another body of the same year or the year before (a
     year of None matches any). The likeliest source is the one sharing most pieces (see the module
     docstring for many candidates); its share is then measured exactly. Reports with no candidate are left
-    out. Texts are normalised only when compared, and kept within ``CACHED_CHARS``."""
+    out. ``texts`` gives each report's text by key: a Mapping that reads them when asked
+    (pipelines/figures/archive.py) keeps a large portal's texts out of memory, as texts are normalised only
+    when compared, and kept within ``CACHED_CHARS``."""
     reports = list(reports)
-    texts = {key: text for key, _, _, text in reports}
+    keys = [key for key, _, _ in reports]
     pool = _Candidates(reports)
-    kept = len(texts) if sum(map(len, texts.values())) <= CACHED_CHARS else 2 * EXACT_CANDIDATES
+    kept = len(keys) if _at_most(CACHED_CHARS, (len(texts[key]) for key in keys)) else 2 * EXACT_CANDIDATES
     normalised = lru_cache(maxsize=kept)(lambda key: normalise(texts[key]))
     pieces = lru_cache(maxsize=kept)(lambda key: shingles(normalised(key)))
     sketches = None
     found = {}
-    for key in texts:
+    for key in keys:
         if only is not None and key not in only:
             continue
         own = pool.own_earlier(key)
@@ -103,20 +108,30 @@ def find_sources(reports: Iterable[Report], only: Container[Hashable] | None = N
             candidates, mine = own + pool.other_bodies(key), pieces(key)
             source = max(candidates, key=lambda other: len(mine & pieces(other)), default=None)
         else:
-            sketches = sketches or _SketchIndex(texts)
+            sketches = sketches or _SketchIndex(keys, texts)
             source = sketches.likeliest(key, pool.eligible) or (own[-1] if own else None)
         if source is not None:
             found[key] = (source, coverage(normalised(key), pieces(source)))
     return found
 
 
+def _at_most(limit: int, numbers: Iterable[int]) -> bool:
+    """Whether ``numbers`` add up to ``limit`` or less (read only as far as needed)."""
+    total = 0
+    for number in numbers:
+        total += number
+        if total > limit:
+            return False
+    return True
+
+
 class _Candidates:
     """Who may be a report's source: its body's earlier reports, other bodies' of its year or the one before."""
 
     def __init__(self, reports: list[Report]):
-        self.of = {key: (body, year) for key, body, year, _ in reports}
+        self.of = {key: (body, year) for key, body, year in reports}
         self.by_body, self.by_year = defaultdict(list), defaultdict(list)
-        for key, body, year, _ in sorted(reports, key=lambda report: _year_order(report[2])):
+        for key, body, year in sorted(reports, key=lambda report: _year_order(report[2])):
             self.by_body[body].append(key)
             self.by_year[year].append(key)
 
@@ -143,15 +158,15 @@ class _Candidates:
 
 
 class _SketchIndex:
-    """Each text's sketch, and the reports that hold each of the rarer sketch pieces."""
+    """Each text's sketch, and the reports that share each of the rarer sketch pieces.
 
-    def __init__(self, texts: dict[Hashable, str]):
-        self.sketches = {key: _sketch(normalise(text)) for key, text in texts.items()}
-        holders = defaultdict(list)
-        for key, sketch in self.sketches.items():
-            for piece in sketch:
-                holders[piece].append(key)
-        self.holders = {piece: keys for piece, keys in holders.items() if len(keys) <= RARE}
+    Sketches are packed (``SKETCH`` 4-byte values each), and the holders of a piece are found by sorting
+    every (piece, report) pair packed in one integer: a portal of 48,000 reports takes some 60 MB while the
+    index is built, not the 300 MB of a dictionary of every piece."""
+
+    def __init__(self, keys: list[Hashable], texts: Mapping[Hashable, str]):
+        self.sketches = {key: _sketch(normalise(texts[key])) for key in keys}
+        self.holders = _shared_pieces(list(self.sketches.items()))
 
     def likeliest(self, key: Hashable, eligible) -> Hashable | None:
         """The report sharing most rare sketch pieces with ``key`` among those ``eligible(key, other)``."""
@@ -160,11 +175,24 @@ class _SketchIndex:
         return votes.most_common(1)[0][0] if votes else None
 
 
-def _sketch(text: str) -> frozenset[int]:
+def _shared_pieces(sketches: list[tuple[Hashable, array]]) -> dict[int, list[Hashable]]:
+    """piece -> the reports whose sketch holds it, for pieces held by 2 to ``RARE`` reports: one report's piece
+    names no other, a commoner one is a set phrase of the genre."""
+    pairs = sorted(piece << 32 | position for position, (_, sketch) in enumerate(sketches) for piece in sketch)
+    holders = {}
+    for piece, group in itertools.groupby(pairs, key=lambda pair: pair >> 32):
+        keys = [sketches[pair & 0xFFFFFFFF][0] for pair in group]
+        if 1 < len(keys) <= RARE:
+            holders[piece] = keys
+    return holders
+
+
+def _sketch(text: str) -> array:
     """The ``SKETCH`` smallest CRC-32 values of a normalised text's pieces."""
     data = text.encode("utf-32-le")
     width = 4 * SHINGLE
-    return frozenset(sorted({zlib.crc32(data[i:i + width]) for i in range(0, len(data) - width + 1, 4)})[:SKETCH])
+    values = {zlib.crc32(data[i:i + width]) for i in range(0, len(data) - width + 1, 4)}
+    return array("I", heapq.nsmallest(SKETCH, values))
 
 
 def _year_order(year: int | None) -> int:
