@@ -91,7 +91,8 @@ def read_page(html: str, url: str, files=(), attachments=(), link_text: str = ""
     url, content type)`` of the attachments read) and that text. The tables are read last: when they run out
     of time or memory, the text is kept, ``figures`` is None and ``figures_error`` says why.
 
-    Imported where it runs (a worker; the crawl process when inline): the crawl process never loads them.
+    pipelines.page and pipelines.figures are imported here, where this runs (a worker; the crawl process
+    when inline): the crawl process never loads them.
     """
     from pipelines.figures import parse_page_figures
     from pipelines.page import extract_page
