@@ -58,7 +58,8 @@ def crawl_and_report(portals, data_dir, mode, overrides) -> int:
     try:
         with data_dir_lock(data_dir):
             row = run_crawl(portals, data_dir, mode, parse_overrides(overrides))
-            relate_after_crawl(data_dir)
+            if row.get("reports_new") or row.get("reports_changed"):  # a run that stored none has none to relate
+                relate_after_crawl(data_dir)
             alerts = after_crawl(data_dir, row["id"]) if mode == "nightly" else None
     except LockHeld as exc:
         click.echo(f"govarchive: {exc}", err=True)
