@@ -35,8 +35,8 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 GOVERNMENT, DEPARTMENT, TOWNSHIP = "government", "department", "township"
 KINDS = (GOVERNMENT, DEPARTMENT, TOWNSHIP)

@@ -39,7 +39,6 @@ _TITLE_NOISE = re.compile(r"^(?:首页|主页|网站首页|门户首页|index|ho
 _TITLE_GREETING = re.compile(r"^欢迎您?(?:访问|来到|光临)?")
 _GOVERNMENT_WORDS = re.compile(r"人民政府|政府|管委会|管理委员会|行政公署|局|委员会|办公室|厅")
 _BODY_SUFFIX = re.compile(r"(?:人民政府|政府|门户网站|网站)$")
-#: Levels from the top: a portal's rank, for "a 市 under a city is a county-level city".
 
 
 def host_allowed(host: str, patterns=GOVERNMENT_HOSTS) -> bool:
