@@ -262,9 +262,11 @@ def save_crawl_portals(db: sqlite_utils.Database, crawl_id: int, portals: list[d
 # -- captures ---------------------------------------------------------------------------------
 
 
-def record_capture(db: sqlite_utils.Database, **fields) -> int:
-    """Insert one ``captures`` row (an HTTP exchange, or a failed attempt with ``error`` set)."""
-    return insert_rows(db, "captures", [{"fetched_at": utcnow(), **fields}])
+def record_capture(db: sqlite_utils.Database, or_ignore: bool = False, **fields) -> int | None:
+    """Insert one ``captures`` row (an HTTP exchange, or a failed attempt with ``error`` set). With
+    ``or_ignore`` a row whose unique ``capture_key`` is held already is left as it is (a result delivered
+    twice to the distributed writer)."""
+    return insert_rows(db, "captures", [{"fetched_at": utcnow(), **fields}], or_ignore)
 
 
 def latest_capture(db: sqlite_utils.Database, url: str) -> dict | None:

@@ -109,11 +109,9 @@ def _portals(db, body: dict) -> None:
 
 
 def _capture(db, body: dict) -> None:
-    """The row as archive.db.record_capture inserts it; ``capture_key`` is unique, so a second delivery is
-    ignored."""
-    row = {"fetched_at": archive_db.utcnow(), **body["fields"], "crawl_id": _run_id(db, body["crawl"]),
-           "capture_key": body["key"]}
-    archive_db.insert_rows(db, "captures", [row], or_ignore=True)
+    """``capture_key`` is unique: a second delivery is ignored."""
+    archive_db.record_capture(db, or_ignore=True, **body["fields"], crawl_id=_run_id(db, body["crawl"]),
+                              capture_key=body["key"])
 
 
 def _flag(db, body: dict) -> None:
