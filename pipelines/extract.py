@@ -88,18 +88,23 @@ def read_page(html: str, url: str, files=(), attachments=(), link_text: str = ""
     ``extracted``: its clean text and metadata (pipelines/page.py ``extract_page``), with the text of its
     ``attachments`` (their extracted dicts) when the page is a stub (``with_attachment_text``); ``figures``:
     its statistics tables (pipelines/figures ``parse_page_figures``) from the page, its ``files`` (``(body,
-    url, content type)`` of the attachments read) and that text. The tables are read last: when they run out
-    of time or memory, the text is kept, ``figures`` is None and ``figures_error`` says why.
+    url, content type)`` of the attachments read) and that text. The page is parsed once; its tables are copied
+    before the text extraction cleans the tree, and read last: when they run out of time or memory, the text
+    is kept, ``figures`` is None and ``figures_error`` says why.
 
     pipelines.page and pipelines.figures are imported here, where this runs (a worker; the crawl process
     when inline): the crawl process never loads them.
     """
+    from pipelines.clean import parse_html
     from pipelines.figures import parse_page_figures
-    from pipelines.page import extract_page
+    from pipelines.figures.grids import page_tables
+    from pipelines.page import extract_tree
 
-    extracted = with_attachment_text(extract_page(html, url), list(attachments), link_text)
+    root = parse_html(html)  # once: the tables are copied before the text extraction cleans the tree
+    tables = page_tables(root) if root is not None else []
+    extracted = with_attachment_text(extract_tree(root, html, url), list(attachments), link_text)
     try:
-        return {"extracted": extracted, "figures": parse_page_figures(html, url, files, extracted["text"] or "")}
+        return {"extracted": extracted, "figures": parse_page_figures(tables, files, extracted["text"] or "")}
     except ExtractionTimeout as exc:
         return {"extracted": extracted, "figures": None, "figures_error": exc}
     except Exception as exc:

@@ -27,7 +27,12 @@ KEYS = ("title", "text", "chars", "text_sha1", *FIELDS[1:], "agency", "report_ye
 def extract_page(html: str, url: str) -> dict:
     """Metadata and clean body of a decoded page: ``{title, text, chars, text_sha1, publish_date, publish_time,
     source, index_no, doc_no, publisher, extractor}``."""
-    root = parse_html(html)
+    return extract_tree(parse_html(html), html, url)
+
+
+def extract_tree(root, html: str, url: str) -> dict:
+    """``extract_page`` of a page already parsed (``root``: pipelines/clean.py ``parse_html`` of ``html``, None
+    for an empty page). The cleaning changes the tree."""
     if root is None:
         meta, text = dict.fromkeys(FIELDS), ""
     else:

@@ -20,6 +20,7 @@ DOC and WPS files have no grid reader here: their tables reach the parser throug
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 
@@ -84,10 +85,23 @@ def rows_of(cells: list[Placed]) -> Rows:
 def html_rows(body: bytes, content_type: str = "") -> Rows:
     html, _ = decode_html(body, content_type)
     root = parse_html(html)
-    if root is None:
-        return []
+    return tables_rows(innermost_tables(root)) if root is not None else []
+
+
+def innermost_tables(root) -> list:
+    """The ``<table>`` elements of a parsed page that hold no other table (layout tables hold the others)."""
+    return root.xpath("//table[not(.//table)]")
+
+
+def page_tables(root) -> list:
+    """Copies of a parsed page's innermost tables, for ``tables_rows`` once the page's text is extracted: the
+    extraction cleans the tree in place (pipelines/clean.py), and the page is parsed once."""
+    return [copy.deepcopy(table) for table in innermost_tables(root)]
+
+
+def tables_rows(tables) -> Rows:
     rows: Rows = []
-    for table in root.xpath("//table[not(.//table)]"):
+    for table in tables:
         rows.extend(rows_of(_html_cells(table)))
     return rows
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipelines.attachments import attachment_kind
 
 from .checks import report_checks
-from .grids import attachment_rows, html_rows, text_rows
+from .grids import attachment_rows, html_rows, tables_rows, text_rows
 from .headlines import table_headlines, text_headlines
 from .template import template_figures
 
@@ -33,7 +33,31 @@ def parse_report(page: bytes | None, content_type: str = "", attachments=(), tex
     then the attachments in order, then the clean text, whose rows lost their merged cells). Headline
     figures (``table_no`` 0) are read only when no template table is found.
     """
-    sources, errors = _sources(page, content_type, attachments, text)
+    readers = [*_page_reader(page, content_type), *_other_readers(attachments, text)]
+    return _parse(readers, text, report_year)
+
+
+def parse_page_figures(tables: list, attachments=(), text: str = "") -> dict:
+    """``parse_report`` of a report page the crawl has parsed, from copies of its tables (``grids.page_tables``,
+    taken before the text extraction cleaned the tree), its files and its clean text. The ``parse.tables``
+    check needs the report's year, known later: :func:`tables_found` adds it."""
+    return _parse([("page", lambda: tables_rows(tables)), *_other_readers(attachments, text)], text)
+
+
+def _page_reader(page: bytes | None, content_type: str) -> list:
+    if page and attachment_kind("", content_type, page[:4096]):  # a report published as a file
+        return [("page", lambda: attachment_rows(page, "", content_type))]
+    return [("page", lambda: html_rows(page, content_type))] if page else []
+
+
+def _other_readers(attachments, text: str) -> list:
+    readers = [(url, lambda body=body, url=url, ctype=ctype: attachment_rows(body, url, ctype))
+               for body, url, ctype in attachments]
+    return readers + [("text", lambda: text_rows(text))] if text else readers
+
+
+def _parse(readers, text: str, report_year: int | None = None) -> dict:
+    sources, errors = _read(readers)
     figures, chosen = _template(sources)
     if not figures:
         figures, chosen = _headlines(sources, text)
@@ -41,22 +65,8 @@ def parse_report(page: bytes | None, content_type: str = "", attachments=(), tex
     return {"figures": figures, "checks": checks, "parser": PARSER, "sources": chosen, "errors": errors}
 
 
-def parse_page_figures(html: str, url: str, attachments=(), text: str = "") -> dict:
-    """``parse_report`` of a report page the crawl has decoded (its text), its files and its clean text; the
-    ``parse.tables`` check needs the report's year, known later: :func:`tables_found` adds it."""
-    return parse_report(html.encode("utf-8") if html else None, "text/html; charset=utf-8", attachments, text)
-
-
-def _sources(page, content_type, attachments, text) -> tuple[list[tuple[str, list]], list[str]]:
-    readers = []
-    if page and attachment_kind("", content_type, page[:4096]):  # a report published as a file
-        readers.append(("page", lambda: attachment_rows(page, "", content_type)))
-    elif page:
-        readers.append(("page", lambda: html_rows(page, content_type)))
-    for body, url, ctype in attachments:
-        readers.append((url, lambda body=body, url=url, ctype=ctype: attachment_rows(body, url, ctype)))
-    if text:
-        readers.append(("text", lambda: text_rows(text)))
+def _read(readers) -> tuple[list[tuple[str, list]], list[str]]:
+    """``(name, rows)`` of each source read, and an error line for each that could not be."""
     sources, errors = [], []
     for name, read in readers:
         try:
