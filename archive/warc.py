@@ -80,7 +80,9 @@ class _Gzipping(GzippingWrapper):
     of level 6 for pages 0.8% smaller; the WARC writer was the crawl process's largest cost after Scrapy's)."""
 
     def __init__(self, out):
-        super().__init__(out)
+        # Not warcio's __init__: the level-9 compressor it makes first would be thrown away, and making one
+        # (zlib allocates 256 KB) took 40% of the time to write a page's records.
+        self.out = out
         self.compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
 
 
