@@ -127,7 +127,10 @@ ITEM_PIPELINES = {
     "pipelines.classify.ClassifyPipeline": 200,
     "pipelines.store.StorePipeline": 900,
 }
-EXTRACT_PROCESSES = 2
+# Extraction workers of a crawl. None: one on a 2-core machine (the crawl takes the other core), two on more
+# (pipelines/extract.py default_processes); 2 on two cores keeps pages flowing while a long PDF is read, for
+# another 30 MB or so. 0 extracts inline, in the crawl process.
+EXTRACT_PROCESSES = None
 EXTRACT_TIMEOUT = 300  # seconds for one page or attachment: interrupted in its worker, counted as extract_timeout
 # Bytes one attachment may unpack to: the declared sizes of a DOCX's or XLSX's members (checked before anything
 # is read) and what a PDF's streams decompress to (counted as pdfminer decodes them). Past it the file's

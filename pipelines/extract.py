@@ -142,6 +142,13 @@ def _cap_address_space(limit: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
 
 
+def default_processes() -> int:
+    """Extraction workers when ``EXTRACT_PROCESSES`` is not set: one for each CPU this process may run on but
+    the one the crawl's reactor takes, at least one and at most two (one crawl's pages need about half a
+    core). On two cores that is one: a second worker would only compete with the crawl for the same CPU."""
+    return max(1, min(2, len(os.sched_getaffinity(0)) - 1))
+
+
 class ExtractPipeline:
     """Run ``extract_attachment`` for the attachments of each ``ReportCandidate``, then ``read_page`` for the
     page, in a process pool; store each attachment's dict in it (its body is dropped once read), the page's in
@@ -163,7 +170,9 @@ class ExtractPipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(settings.getint("EXTRACT_PROCESSES", 2), settings.getfloat("EXTRACT_TIMEOUT", 300.0),
+        processes = settings.get("EXTRACT_PROCESSES")
+        processes = default_processes() if processes is None else int(processes)
+        return cls(processes, settings.getfloat("EXTRACT_TIMEOUT", 300.0),
                    crawler.stats, memory_limit=settings.getint("EXTRACT_MEMORY_LIMIT", MEMORY_LIMIT),
                    max_unpacked=settings.getint("EXTRACT_UNPACKED_MAXSIZE", MAX_UNPACKED))
 

@@ -208,6 +208,23 @@ def test_extract_pipeline_in_a_process_pool():
     assert pipeline.pool is None
 
 
+@pytest.mark.parametrize("cpus, processes", [(1, 1), (2, 1), (3, 2), (16, 2)])
+def test_extraction_workers_by_default_leave_the_crawl_a_cpu(monkeypatch, cpus, processes):
+    """The crawl's reactor takes a CPU; the extraction workers get the others, at most two (one crawl's pages
+    need about half a core), at least one. An explicit EXTRACT_PROCESSES wins."""
+    import os
+
+    from scrapy.settings import Settings
+
+    from pipelines.extract import ExtractPipeline
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cpus)))
+    crawler = type("Crawler", (), {"settings": Settings({"EXTRACT_PROCESSES": None}), "stats": None})
+    assert ExtractPipeline.from_crawler(crawler).processes == processes
+    crawler.settings = Settings({"EXTRACT_PROCESSES": "3"})
+    assert ExtractPipeline.from_crawler(crawler).processes == 3
+
+
 def test_extraction_workers_load_the_extraction_and_not_scrapy():
     """Scrapy and Twisted are the crawl process's: in each extraction worker they would cost ~0.5 s of CPU
     at start and ~25 MB of its own memory (the worker re-runs the crawl's main module, tests/extraction_probe.py)."""
