@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.save_report [--sizes 1000 100000] [--calls 300]
 
 For each size an archive is generated (archive.db.open_db: the real schema and indexes, WAL on disk) holding
-that many reports (report-sized texts cut from the corpus, 400 portals), and then timed, one call at a time:
+that many reports (report-sized texts cut from the corpus, 400 portals). Then they are timed in turn, one call
+(or writer batch) on each archive, so that the sizes are compared at the same moments of the machine:
 
 - ``archive.db.save_report`` of a new report, of a report held unchanged (``last_seen_at`` only) and of a
   changed one (a new version), as a crawl on one machine saves them, each call its own transaction;
@@ -17,6 +18,7 @@ makes goes through an index on the URL.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import statistics
 import tempfile
@@ -60,45 +62,56 @@ def generate(db, count: int, corpus: str) -> None:
         db["reports"].insert_all(rows)
 
 
-def timed(calls) -> list[float]:
-    """ms of each call of the iterable of thunks ``calls``."""
-    times = []
-    for call in calls:
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
+def timed(call) -> float:
+    """ms ``call()`` took."""
+    started = time.perf_counter()
+    call()
+    return (time.perf_counter() - started) * 1000
 
 
-def writer_times(db, corpus: str, held: int, calls: int) -> list[float]:
-    """ms per ``report`` message applied by the writer, batch transactions included."""
+def writer_batches(db, corpus: str, held: int, calls: int) -> list:
+    """Batches of ``report`` messages applied by the writer, each in its transaction: ``(thunk, messages)``."""
     keys, run_key = Keys("bench"), "bench-run"
     apply(db, None, keys, "crawl_start", {"key": run_key, "mode": "backfill", "started_at": "2024-01-01T00:00:00Z"})
-    times = []
-    for first in range(0, calls, BATCH):
-        bodies = [{"crawl": run_key, "row": report(held + 2 * calls + i, corpus), "attachments": []}
-                  for i in range(first, min(calls, first + BATCH))]
-        started = time.perf_counter()
+
+    def batch(numbers: range) -> None:
+        bodies = [{"crawl": run_key, "row": report(held + 2 * calls + i, corpus), "attachments": []} for i in numbers]
         with db.atomic():
             for body in bodies:
                 apply(db, None, keys, "report", body)
-        times += [(time.perf_counter() - started) * 1000 / len(bodies)] * len(bodies)
-    return times
+
+    batches = [range(first, min(calls, first + BATCH)) for first in range(0, calls, BATCH)]
+    return [(lambda numbers=numbers: batch(numbers), len(numbers)) for numbers in batches]
 
 
-def measure(size: int, calls: int, corpus: str) -> dict[str, list[float]]:
-    with tempfile.TemporaryDirectory() as tmp:
-        db = open_db(tmp)
-        generate(db, size, corpus)
-        held = [report(i * (size // calls), corpus) for i in range(calls)]
-        changed = [report(i * (size // calls) + 1, corpus, "（更正）") for i in range(calls)]
-        with Checkpoints(db):  # as the crawl's store and the writer run (archive/checkpoints.py)
-            return {
-                "save_report, new": timed(lambda i=i: save_report(db, report(size + i, corpus)) for i in range(calls)),
-                "save_report, unchanged": timed(lambda row=row: save_report(db, row) for row in held),
-                "save_report, changed": timed(lambda row=row: save_report(db, row) for row in changed),
-                "writer, report message": writer_times(db, corpus, size, calls),
-            }
+def calls_on(db, size: int, calls: int, corpus: str) -> dict[str, list]:
+    """Each kind of call on an archive of ``size`` reports: ``(thunk, saves it makes)``."""
+    held = [report(i * (size // calls), corpus) for i in range(calls)]
+    changed = [report(i * (size // calls) + 1, corpus, "（更正）") for i in range(calls)]
+    return {
+        "save_report, new": [(lambda i=i: save_report(db, report(size + i, corpus)), 1) for i in range(calls)],
+        "save_report, unchanged": [(lambda row=row: save_report(db, row), 1) for row in held],
+        "save_report, changed": [(lambda row=row: save_report(db, row), 1) for row in changed],
+        "writer, report message": writer_batches(db, corpus, size, calls),
+    }
+
+
+def measure(sizes: list[int], calls: int, corpus: str) -> dict[int, dict[str, list[float]]]:
+    """ms per save, by size and kind. The archives are generated first, then timed in turn, one call (or
+    writer batch) on each: a machine that slows down meanwhile slows every size alike."""
+    with contextlib.ExitStack() as stack:
+        thunks = {}
+        for size in sizes:
+            db = open_db(stack.enter_context(tempfile.TemporaryDirectory()))
+            generate(db, size, corpus)
+            stack.enter_context(Checkpoints(db))  # as the crawl's store and the writer run (archive/checkpoints.py)
+            thunks[size] = calls_on(db, size, calls, corpus)
+        results = {size: {kind: [] for kind in thunks[size]} for size in sizes}
+        for kind in thunks[sizes[0]]:
+            for turn in zip(*(thunks[size][kind] for size in sizes)):
+                for size, (call, count) in zip(sizes, turn):
+                    results[size][kind] += [timed(call) / count] * count
+        return results
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -107,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--calls", type=int, default=300, help="timed calls of each kind and size")
     args = parser.parse_args(argv)
     corpus = corpus_text()
-    results = {size: measure(size, args.calls, corpus) for size in args.sizes}
+    results = measure(args.sizes, args.calls, corpus)
     kinds = list(results[args.sizes[0]])
     rows = [[kind, *(f"{statistics.median(results[size][kind]):.3f} / "
                      f"{sorted(results[size][kind])[int(0.95 * len(results[size][kind]))]:.3f}"
