@@ -1,6 +1,6 @@
-"""``make bench``: the time to save a report, with 1,000 and with 100,000 reports held, side by side.
+"""``make bench``: the time to save a report, with 1,000, 10,000 and 100,000 reports held, side by side.
 
-    .venv/bin/python -m bench.save_report [--sizes 1000 100000] [--calls 300]
+    .venv/bin/python -m bench.save_report [--sizes 1000 10000 100000] [--calls 300]
 
 For each size an archive is generated (archive.db.open_db: the real schema and indexes, WAL on disk) holding
 that many reports (report-sized texts cut from the corpus, 400 portals). Then they are timed in turn, one call
@@ -116,7 +116,7 @@ def measure(sizes: list[int], calls: int, corpus: str) -> dict[int, dict[str, li
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.save_report", description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000], help="reports held")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000], help="reports held")
     parser.add_argument("--calls", type=int, default=300, help="timed calls of each kind and size")
     args = parser.parse_args(argv)
     corpus = corpus_text()
