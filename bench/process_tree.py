@@ -144,8 +144,10 @@ class TreeSampler:
 
     ``peak`` is the largest sum seen; ``processes`` the role (:func:`role`) of every process seen, ``cpu`` the
     CPU seconds each had used when last seen (what it used after the last sample is missed: an estimate, for
-    :meth:`by_role`; children_cpu_seconds is exact). With ``keep``, ``samples`` holds one :class:`Sample` each,
-    with the PSS of every process too (slower to read) and the value of ``probe()`` (e.g. pages fetched).
+    :meth:`by_role`; children_cpu_seconds is exact). With ``probe``, ``progress`` holds ``(probe(), CPU
+    seconds of the whole tree so far)`` at each sample (e.g. pages fetched: :meth:`cpu_between`). With
+    ``keep``, ``samples`` holds one :class:`Sample` each, with the PSS of every process too (slower to read)
+    and the value of ``probe()``.
     """
 
     def __init__(self, interval: float = 0.1, keep: bool = False, probe=None):
@@ -153,6 +155,7 @@ class TreeSampler:
         self.keep = keep
         self.probe = probe
         self.samples: list[Sample] = []
+        self.progress: list[tuple[object, float]] = []
         self.processes: dict[int, str] = {}
         self.cpu: dict[int, float] = {}
         self.peak = 0
@@ -168,10 +171,18 @@ class TreeSampler:
             for pid in pids:
                 self.processes.setdefault(pid, role(command_line(pid)))
                 self.cpu[pid] = cpu_seconds(pid)
+            if self.probe:
+                self.progress.append((self.probe(), sum(self.cpu.values())))
             if self.keep:
                 self.samples.append(Sample(time.monotonic() - started, rss, {pid: pss_bytes(pid) for pid in pids},
                                            self.probe() if self.probe else None))
             self._stop.wait(self.interval)
+
+    def cpu_between(self, first, last) -> float:
+        """CPU seconds the tree used from the first sample whose probe passed ``first`` to the first that reached
+        ``last`` (e.g. from the first page fetched to the last)."""
+        start = next(cpu for value, cpu in self.progress if value > first)
+        return next(cpu for value, cpu in self.progress if value >= last) - start
 
     def by_role(self, values: dict[int, float]) -> dict[str, float]:
         """``values`` (pid -> a number: CPU seconds, bytes) summed by role."""

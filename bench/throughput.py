@@ -15,7 +15,7 @@ from scratch:
 Per run: pages (requests the portals answered), wall time from the start of the crawl processes to the end
 of the last (start-up and the writer's last batch included), pages/s from the first request to the last,
 CPU ms per page of the whole process tree (crawls, extraction workers, writer, Redis: bench/process_tree.py),
-the peak RSS of that tree (sampled every 0.2 s), govarchive's pages/s as a share of fetch-only's, and the CPU
+from start to end and while fetching (from the first request to the last: what bounds pages/s), the peak RSS of that tree (sampled every 0.2 s), govarchive's pages/s as a share of fetch-only's, and the CPU
 the portals' server itself used (threads of this process, on the same cores) per page.
 """
 
@@ -53,14 +53,16 @@ def measure(portals: SamplePortals, start) -> dict:
     """Run the processes ``start()`` returns to their end, sampling the RSS of the process tree meanwhile."""
     served = len(portals.request_log)
     cpu, server_cpu, started = children_cpu_seconds(), self_cpu_seconds(), time.monotonic()
-    with TreeSampler(interval=0.2) as sampler:
+    with TreeSampler(interval=0.2, probe=lambda: len(portals.request_log)) as sampler:
         for process in start():
             if process.wait(timeout=TIMEOUT) not in (0, 1):
                 raise RuntimeError(f"{process.args[:3]} exited {process.returncode}")
         wall = time.monotonic() - started
     server_cpu = self_cpu_seconds() - server_cpu
+    pages = len(portals.request_log) - served
     return {"served": served, "wall": wall, "peak": sampler.peak, "cpu": cpu, "server_cpu": server_cpu,
-            "cpu_by_role": sampler.by_role(sampler.cpu)}
+            "cpu_by_role": sampler.by_role(sampler.cpu),
+            "fetching cpu": sampler.cpu_between(served, served + pages) if pages else 0.0}
 
 
 def finish(portals: SamplePortals, run: dict) -> dict:
@@ -71,6 +73,7 @@ def finish(portals: SamplePortals, run: dict) -> dict:
     return {"pages": pages, "wall s": round(run["wall"], 1),
             "pages/s": round(pages / (times[-1] - times[0]), 1),
             "CPU ms/page": round((children_cpu_seconds() - run["cpu"]) * 1000 / pages, 2),
+            "while fetching": round(run["fetching cpu"] * 1000 / pages, 2),
             "peak RSS MB": round(run["peak"] / 2**20),
             "server CPU ms/page": round(run["server_cpu"] * 1000 / pages, 2),
             "CPU ms/page by process": ", ".join(f"{name} {seconds * 1000 / pages:.1f}" for name, seconds in
@@ -132,15 +135,16 @@ def main(argv: list[str] | None = None) -> None:
     baseline = table["fetch-only Scrapy"]["pages/s"]
     for figures in table.values():
         figures["share of fetch-only"] = f"{figures['pages/s'] / baseline:.2f}×"
-    headers = ["pages", "wall s", "pages/s", "share of fetch-only", "CPU ms/page", "peak RSS MB", "reports",
-               "server CPU ms/page"]
+    headers = ["pages", "wall s", "pages/s", "share of fetch-only", "CPU ms/page", "while fetching", "peak RSS MB",
+               "reports", "server CPU ms/page"]
     print(tabulate([[label, *(figures.get(h, "-") for h in headers)] for label, figures in table.items()],
                    headers=["run", *headers], tablefmt="github"))
     print()
     print(tabulate([[label, figures["CPU ms/page by process"]] for label, figures in table.items()],
                    headers=["run", "CPU ms/page by process (sampled: an estimate)"], tablefmt="github"))
     print("\npages/s: first request to last; CPU and RSS: every process of the run (crawls, extraction workers, "
-          "writer, Redis);\nserver CPU: the sample portals' own (threads of this process, sharing the same cores).")
+          "writer, Redis),\nfrom start to end, and while fetching (first request to last, sampled); server CPU: "
+          "the sample portals' own\n(threads of this process, sharing the same cores).")
 
 
 if __name__ == "__main__":
