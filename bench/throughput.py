@@ -15,8 +15,9 @@ from scratch:
 Per run: pages (requests the portals answered), wall time from the start of the crawl processes to the end
 of the last (start-up and the writer's last batch included), pages/s from the first request to the last,
 CPU ms per page of the whole process tree (crawls, extraction workers, writer, Redis: bench/process_tree.py),
-from start to end and while fetching (from the first request to the last: what bounds pages/s), the peak RSS of that tree (sampled every 0.2 s), govarchive's pages/s as a share of fetch-only's, and the CPU
-the portals' server itself used (threads of this process, on the same cores) per page.
+from start to end and while fetching (from the first request to the last: what bounds pages/s), the peak RSS
+of that tree (sampled every 0.2 s), govarchive's pages/s as a share of fetch-only's, and the CPU the portals'
+server itself used (threads of this process, on the same cores) per page.
 """
 
 from __future__ import annotations
