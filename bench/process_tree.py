@@ -145,7 +145,7 @@ class TreeSampler:
     ``peak`` is the largest sum seen; ``processes`` the role (:func:`role`) of every process seen, ``cpu`` the
     CPU seconds each had used when last seen (what it used after the last sample is missed: an estimate, for
     :meth:`by_role`; children_cpu_seconds is exact). With ``probe``, ``progress`` holds ``(probe(), CPU
-    seconds of the whole tree so far)`` at each sample (e.g. pages fetched: :meth:`cpu_between`). With
+    seconds used so far by role)`` at each sample (e.g. pages fetched: :meth:`cpu_between`). With
     ``keep``, ``samples`` holds one :class:`Sample` each, with the PSS of every process too (slower to read)
     and the value of ``probe()``.
     """
@@ -155,7 +155,7 @@ class TreeSampler:
         self.keep = keep
         self.probe = probe
         self.samples: list[Sample] = []
-        self.progress: list[tuple[object, float]] = []
+        self.progress: list[tuple[object, dict[str, float]]] = []
         self.processes: dict[int, str] = {}
         self.cpu: dict[int, float] = {}
         self.peak = 0
@@ -172,17 +172,18 @@ class TreeSampler:
                 self.processes.setdefault(pid, role(command_line(pid)))
                 self.cpu[pid] = cpu_seconds(pid)
             if self.probe:
-                self.progress.append((self.probe(), sum(self.cpu.values())))
+                self.progress.append((self.probe(), self.by_role(self.cpu)))
             if self.keep:
                 self.samples.append(Sample(time.monotonic() - started, rss, {pid: pss_bytes(pid) for pid in pids},
                                            self.probe() if self.probe else None))
             self._stop.wait(self.interval)
 
-    def cpu_between(self, first, last) -> float:
-        """CPU seconds the tree used from the first sample whose probe passed ``first`` to the first that reached
-        ``last`` (e.g. from the first page fetched to the last)."""
+    def cpu_between(self, first, last) -> dict[str, float]:
+        """CPU seconds each role used from the first sample whose probe passed ``first`` to the first that
+        reached ``last`` (e.g. from the first page fetched to the last)."""
         start = next(cpu for value, cpu in self.progress if value > first)
-        return next(cpu for value, cpu in self.progress if value >= last) - start
+        end = next(cpu for value, cpu in self.progress if value >= last)
+        return {name: seconds - start.get(name, 0.0) for name, seconds in end.items()}
 
     def by_role(self, values: dict[int, float]) -> dict[str, float]:
         """``values`` (pid -> a number: CPU seconds, bytes) summed by role."""

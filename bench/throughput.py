@@ -63,7 +63,7 @@ def measure(portals: SamplePortals, start) -> dict:
     pages = len(portals.request_log) - served
     return {"served": served, "wall": wall, "peak": sampler.peak, "cpu": cpu, "server_cpu": server_cpu,
             "cpu_by_role": sampler.by_role(sampler.cpu),
-            "fetching cpu": sampler.cpu_between(served, served + pages) if pages else 0.0}
+            "fetching cpu": sampler.cpu_between(served, served + pages) if pages else {}}
 
 
 def finish(portals: SamplePortals, run: dict) -> dict:
@@ -74,11 +74,16 @@ def finish(portals: SamplePortals, run: dict) -> dict:
     return {"pages": pages, "wall s": round(run["wall"], 1),
             "pages/s": round(pages / (times[-1] - times[0]), 1),
             "CPU ms/page": round((children_cpu_seconds() - run["cpu"]) * 1000 / pages, 2),
-            "while fetching": round(run["fetching cpu"] * 1000 / pages, 2),
+            "while fetching": round(sum(run["fetching cpu"].values()) * 1000 / pages, 2),
             "peak RSS MB": round(run["peak"] / 2**20),
             "server CPU ms/page": round(run["server_cpu"] * 1000 / pages, 2),
-            "CPU ms/page by process": ", ".join(f"{name} {seconds * 1000 / pages:.1f}" for name, seconds in
-                                                sorted(run["cpu_by_role"].items(), key=lambda item: -item[1]))}
+            "CPU ms/page by process": by_process(run["cpu_by_role"], pages),
+            "by process while fetching": by_process(run["fetching cpu"], pages)}
+
+
+def by_process(cpu_by_role: dict[str, float], pages: int) -> str:
+    return ", ".join(f"{name} {seconds * 1000 / pages:.1f}" for name, seconds in
+                     sorted(cpu_by_role.items(), key=lambda item: -item[1]))
 
 
 def fetch_only(portals: SamplePortals, registry: Path) -> dict:
@@ -141,8 +146,10 @@ def main(argv: list[str] | None = None) -> None:
     print(tabulate([[label, *(figures.get(h, "-") for h in headers)] for label, figures in table.items()],
                    headers=["run", *headers], tablefmt="github"))
     print()
-    print(tabulate([[label, figures["CPU ms/page by process"]] for label, figures in table.items()],
-                   headers=["run", "CPU ms/page by process (sampled: an estimate)"], tablefmt="github"))
+    print(tabulate([[label, figures["CPU ms/page by process"], figures["by process while fetching"]]
+                    for label, figures in table.items()],
+                   headers=["run", "CPU ms/page by process (sampled: an estimate)", "while fetching"],
+                   tablefmt="github"))
     print("\npages/s: first request to last; CPU and RSS: every process of the run (crawls, extraction workers, "
           "writer, Redis),\nfrom start to end, and while fetching (first request to last, sampled); server CPU: "
           "the sample portals' own\n(threads of this process, sharing the same cores).")
