@@ -33,7 +33,7 @@ import unicodedata
 import zlib
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Container, Hashable, Iterable, Mapping
+from collections.abc import Container, Hashable, Iterable, Iterator, Mapping
 from functools import lru_cache
 
 SHINGLE = 8
@@ -178,13 +178,23 @@ class _SketchIndex:
 def _shared_pieces(sketches: list[tuple[Hashable, array]]) -> dict[int, list[Hashable]]:
     """piece -> the reports whose sketch holds it, for pieces held by 2 to ``RARE`` reports: one report's piece
     names no other, a commoner one is a set phrase of the genre."""
-    pairs = sorted(piece << 32 | position for position, (_, sketch) in enumerate(sketches) for piece in sketch)
     holders = {}
-    for piece, group in itertools.groupby(pairs, key=lambda pair: pair >> 32):
+    for piece, group in itertools.groupby(_sorted_pairs(sketches), key=lambda pair: pair >> 32):
         keys = [sketches[pair & 0xFFFFFFFF][0] for pair in group]
         if 1 < len(keys) <= RARE:
             holders[piece] = keys
     return holders
+
+
+def _sorted_pairs(sketches: list[tuple[Hashable, array]], passes: int = 4) -> Iterator[int]:
+    """Every ``piece << 32 | position`` of the sketches, in order, sorted a range of pieces at a time (ranges cut
+    at quantiles of a sample of the pieces): one list of all 1.5 million (48,000 sketches) took 60 MB."""
+    pieces = itertools.chain.from_iterable(sketch for _, sketch in sketches)
+    sample = sorted(itertools.islice(pieces, 0, None, 61))
+    cuts = [sample[len(sample) * i // passes] for i in range(1, passes)] if sample else []
+    for low, high in zip([0, *cuts], [*cuts, 1 << 32]):
+        yield from sorted(piece << 32 | position for position, (_, sketch) in enumerate(sketches)
+                          for piece in sketch if low <= piece < high)
 
 
 def _sketch(text: str) -> array:
