@@ -171,11 +171,12 @@ class TreeSampler:
             for pid in pids:
                 self.processes.setdefault(pid, role(command_line(pid)))
                 self.cpu[pid] = cpu_seconds(pid)
+            probed = self.probe() if self.probe else None
             if self.probe:
-                self.progress.append((self.probe(), self.by_role(self.cpu)))
+                self.progress.append((probed, self.by_role(self.cpu)))
             if self.keep:
                 self.samples.append(Sample(time.monotonic() - started, rss, {pid: pss_bytes(pid) for pid in pids},
-                                           self.probe() if self.probe else None))
+                                           probed))
             self._stop.wait(self.interval)
 
     def cpu_between(self, first, last) -> dict[str, float]:
