@@ -132,7 +132,8 @@ END_PATTERNS = [
     r"^关联稿件\s*[:：]",
     r"^分享到\s*[:：]?",
     r"版权所有|网站标识码|ICP\s*[备证]|公网安备|(?i:copyright|all\s+rights\s+reserved)|©|违法和不良信息举报",
-    r"^[“\"]?(?:特别声明|免责声明|版权声明)\s*[:：]|凡本(?:网|站)注明|不代表本(?:网|站)",
+    r"^[“\"]?(?:特别声明|免责声明|版权声明)\s*[:：]",
+    r"凡本(?:网|站)注明|不代表本(?:网|站)",
     # reprint notices: 未经授权不得转载, 转载请注明出处
     r"未经.{0,12}(?:授权|许可|同意).{0,8}(?:转载|复制|使用)|转载.{0,16}(?:注明|须|务必)|(?:请勿|不得|禁止|严禁)(?:转载|复制)",
 ]
@@ -165,7 +166,18 @@ CHROME_LINE_PATTERNS = [
     r"主办单位\s*[:：]|^主办\s*[:：]|承办单位?\s*[:：]|技术支持\s*[:：]|许可证(?:编号|号)?\s*[:：]",
     *END_PATTERNS,
 ]
-_CHROME_LINE_RE = re.compile("|".join(f"(?:{p})" for p in CHROME_LINE_PATTERNS))
+
+
+def _line_regexes(patterns: list[str]) -> tuple[re.Pattern, re.Pattern]:
+    """The patterns that start with ``^`` as one regex, tried at a line's start (``match``), and the others as
+    one, searched. (One alternation of both was tried at every position of every line.) So a pattern that
+    starts with ``^`` has no unanchored alternative: such a pair is two patterns."""
+    starts = [p for p in patterns if p.startswith("^")]
+    anywhere = [p for p in patterns if not p.startswith("^")]
+    return tuple(re.compile("|".join(f"(?:{p})" for p in group)) for group in (starts, anywhere))
+
+
+_CHROME_STARTS_RE, _CHROME_ANYWHERE_RE = _line_regexes(CHROME_LINE_PATTERNS)
 _END_RE = re.compile("|".join(f"(?:{p})" for p in END_PATTERNS))
 _BYLINE_RE = re.compile(BYLINE_PATTERN)
 SENTENCE_LINE = 10  # a line this long with a sentence's punctuation is body text (a verse, a short paragraph)
@@ -627,7 +639,7 @@ def is_chrome_line(line: str) -> bool:
     """A line of site chrome: a widget (打印 关闭, 字号 大 中 小 ...) or a labelled chrome line (来源：, 上一篇：)."""
     if len(line) > CHROME_MAX_LINE:
         return False
-    return is_widget(line) or bool(_CHROME_LINE_RE.search(line))
+    return is_widget(line) or bool(_CHROME_STARTS_RE.match(line) or _CHROME_ANYWHERE_RE.search(line))
 
 
 def ends_article(line: str) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.clean import clean_text, is_chrome_line
+from pipelines.clean import CHROME_LINE_PATTERNS, clean_text, is_chrome_line
 from pipelines.decode import decode_html
 from pipelines.page import KEYS, extract_page, read_report
 from pipelines.metadata import page_metadata
@@ -353,9 +353,21 @@ def test_trafilatura_table_rows_are_normalised():
     "版权所有：示例市人民政府", "网站标识码4300000000", "湘ICP备05000000号", "相关文档：", "首页 > 政务公开",
     "当前位置：首页 > 政务公开", "欢迎访问常德市人民政府办公室网站!", "浏览次数：56",
     "本文首发于39深呼吸公众号（shenhuxi39）", "作者：佚名", "转载请注明:原文链接 - https://example.com/a/1",
+    "免责声明：本站信息仅供参考", "凡本网注明“来源：示例网”的作品", "文章观点不代表本站立场", "技术支持：某某公司",
 ])
 def test_chrome_lines(line):
     assert is_chrome_line(line)
+
+
+@pytest.mark.parametrize("pattern", [p for p in CHROME_LINE_PATTERNS if p.startswith("^")])
+def test_chrome_patterns_tried_at_the_line_start_are_anchored_throughout(pattern):
+    """is_chrome_line tries a pattern that starts with ``^`` at the start of the line only: an alternative
+    of it that is not anchored would never be searched."""
+    from re import _constants, _parser
+
+    first, *_ = _parser.parse(pattern)
+    alternatives = first[1][1] if first[0] == _constants.BRANCH else [[first]]
+    assert all(alternative[0] == (_constants.AT, _constants.AT_BEGINNING) for alternative in alternatives)
 
 
 @pytest.mark.parametrize("line", [
