@@ -84,13 +84,14 @@ def _count(stats, status: int, size: int, truncated: bool, unchanged: bool) -> N
         stats.inc_value("govarchive/revisits")
 
 
-def flag_capture(session: ArchiveSession, stats, location: WarcLocation | None, kind: str, message: str) -> None:
-    """Mark an exchange archived whole as a failure found later (a gzip bomb, a redirect loop).
+def flag_capture(session: ArchiveSession, stats, url: str, location: WarcLocation | None, kind: str,
+                 message: str) -> None:
+    """Mark an exchange of ``url`` archived whole as a failure found later (a gzip bomb, a redirect loop).
 
     Sets ``error`` (``"<kind>: <message>"``) on its ``captures`` row and counts ``govarchive/errors/<kind>``.
     """
     if location is not None and location.capture_id is not None:
-        session.store.flag_capture(location.capture_id, f"{kind}: {message}")
+        session.store.flag_capture(location.capture_id, f"{kind}: {message}", url)
     if stats is not None:
         stats.inc_value(f"govarchive/errors/{kind}")
 

@@ -11,7 +11,7 @@ through their :class:`~archive.session.ArchiveSession` and call only these metho
                             backfill, the pages an interrupted run of it already fetched (``url -> capture``)
 ``finish_crawl(...)``       the run's counts, exit code and status
 ``record_capture(...)``     a ``captures`` row; a key for ``flag_capture``
-``flag_capture(key, …)``    an ``error`` on a capture found to be a failure later
+``flag_capture(key, …)``    an ``error`` on a capture (of a URL) found to be a failure later
 ``latest_capture(url)``     the newest full 2xx capture of a URL (conditional requests, revisit records)
 ``save_report(row, …)``     a report version, its attachments and statistics; ``(id, new|changed|unchanged)``
 ``remember_listing(...)``   a report-column listing page
@@ -57,7 +57,7 @@ class SqliteStore:
     def record_capture(self, **fields) -> int:
         return archive_db.record_capture(self.db, **fields)
 
-    def flag_capture(self, key: int, error: str) -> None:
+    def flag_capture(self, key: int, error: str, url: str) -> None:
         self.db["captures"].update(key, {"error": error})
 
     def latest_capture(self, url: str) -> dict | None:

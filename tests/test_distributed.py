@@ -172,8 +172,13 @@ def test_a_second_run_adds_no_rows(distributed, redis_url):
     data = distributed["data"]
     db = sqlite_utils.Database(data / "archive.db")
     before = {table: db[table].count for table in ("reports", "attachments", "listings", "portals")}
+    last_capture = db.execute("select max(id) from captures").fetchone()[0]
     govarchive("enqueue", "--redis", redis_url, "--portals", distributed["registry"], "--mode", "backfill")
     writer, *workers = run_all(redis_url, data, workers=2)
     wait_all(writer, workers)
     assert {table: db[table].count for table in before} == before
+    # the workers asked with the validators of what the archive held: every page answered 304, none was sent
+    # (and stored) again
+    statuses = Counter(status for status, in db.execute("select status from captures where id > ?", [last_capture]))
+    assert statuses[304] >= len(distributed["log"]) / 2 and not statuses[200]
     assert_verified(data)

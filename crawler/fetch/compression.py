@@ -19,5 +19,6 @@ class BoundedHttpCompressionMiddleware(WithArchiveSession, HttpCompressionMiddle
         try:
             return super().process_response(request, response)
         except IgnoreRequest as exc:
-            flag_capture(self.session, self.stats, request.meta.get(WARC), "decompressed_too_large", str(exc))
+            flag_capture(self.session, self.stats, request.url, request.meta.get(WARC), "decompressed_too_large",
+                         str(exc))
             raise

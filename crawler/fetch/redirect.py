@@ -27,13 +27,14 @@ class LoopSafeRedirectMiddleware(WithArchiveSession, RedirectMiddleware):
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if redirected.url in chain:
             path = " -> ".join([*chain[chain.index(redirected.url):], redirected.url])
-            flag_capture(self.session, self.crawler.stats, request.meta.get(WARC), "redirect_loop", path)
+            flag_capture(self.session, self.crawler.stats, request.url, request.meta.get(WARC), "redirect_loop",
+                         path)
             logger.warning("redirect loop stopped: %s", path)
             raise IgnoreRequest(f"redirect loop: {path}")
         try:
             return super()._redirect(redirected, request, reason)
         except IgnoreRequest as exc:
-            flag_capture(self.session, self.crawler.stats, request.meta.get(WARC), "too_many_redirects",
-                         f"{len(chain)} redirects from {chain[0]}")
+            flag_capture(self.session, self.crawler.stats, request.url, request.meta.get(WARC),
+                         "too_many_redirects", f"{len(chain)} redirects from {chain[0]}")
             logger.warning("%s: more than %d redirects; given up", chain[0], self.max_redirect_times)
             raise exc

@@ -7,6 +7,9 @@ that: remembered listings, latest captures, held reports (a report's outcome, ne
 is decided against them as archive.db.save_report decides it). Every capture of a page is also kept in
 ``<ns>:fetched:<entry>`` once its WARC record is written: a worker that takes the entry over after this one
 died serves those pages from the WARC files instead of fetching them again.
+
+A worker's crawl may fetch a portal of 50,000 pages: of each page it keeps no more than its URL with the
+state.CAPTURE_FIELDS of its capture (in memory and in ``fetched``), and of each report its text's SHA-1.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import uuid
 from archive.db import utcnow
 from crawler.queue.keys import Keys, connect
 from crawler.queue.results import ResultSender
-from crawler.queue.state import request_state
+from crawler.queue.state import packed, request_state, unpacked
 
 STATE_TIMEOUT = 300.0  # seconds to wait for the writer's answer
 
@@ -43,9 +46,12 @@ class QueueStore:
         states = {portal: request_state(client, keys, self.sender, entry, portal, state_timeout)
                   for portal, entry in entries.items()}
         self.listings = {portal: state["listings"] for portal, state in states.items()}
-        self.captures = {url: row for state in states.values() for url, row in state["captures"].items()}
-        self.reports = {url: row for state in states.values() for url, row in state["reports"].items()}
-        self.urls: dict[str, tuple[str, str]] = {}  # capture key -> (url, entry) of the pages kept for reuse
+        self.captures = {url: tuple(values) for state in states.values()
+                         for url, values in state["captures"].items()}
+        """url -> packed latest capture (state.packed)"""
+        self.held = [row for state in states.values() for row in state["reports"].values()]
+        self.text_sha1s = {row["url"]: row["text_sha1"] for row in self.held}
+        """url -> text_sha1 of each report's latest version, held before this run or saved by it"""
         self.finished: dict = {}
 
     # -- the run ---------------------------------------------------------------------------------------
@@ -65,7 +71,7 @@ class QueueStore:
         resumable = {}
         for entry in self.entries.values():
             fetched = self.client.hgetall(self.keys.fetched(entry))
-            resumable.update({url: json.loads(row) for url, row in fetched.items()})
+            resumable.update({url: unpacked(url, json.loads(values)) for url, values in fetched.items()})
         return resumable
 
     def finish_crawl(self, crawl_id: str, exit_code: int, status: str | None = None, **counts) -> None:
@@ -89,28 +95,27 @@ class QueueStore:
         reusable = (fields.get("warc_type") == "response" and 200 <= (fields.get("status") or 0) < 300
                     and not fields.get("error"))
         if reusable:
-            row = {**fields, "id": key}
-            self.captures[fields["url"]] = row
+            values = self.captures[fields["url"]] = packed(fields)
             if entry:
-                self.sender.also(lambda pipe: pipe.hset(self.keys.fetched(entry), fields["url"],
-                                                        json.dumps(row, ensure_ascii=False)))
-                self.urls[key] = (fields["url"], entry)
+                self.sender.also(lambda pipe: pipe.hset(self.keys.fetched(entry), fields["url"], json.dumps(values)))
         return key
 
-    def flag_capture(self, key: str, error: str) -> None:
+    def flag_capture(self, key: str, error: str, url: str) -> None:
+        """The URL's capture is forgotten here (and in ``fetched``) whichever it was: at worst the page is
+        fetched again."""
         self.sender.send("flag", key=key, error=error)
-        url, entry = self.urls.pop(key, (None, None))
-        if url:
-            self.captures.pop(url, None)
-            self.sender.also(lambda pipe: pipe.hdel(self.keys.fetched(entry), url))
+        if self.captures.pop(url, None):
+            for entry in self.entries.values():
+                self.sender.also(lambda pipe, entry=entry: pipe.hdel(self.keys.fetched(entry), url))
 
     def latest_capture(self, url: str) -> dict | None:
-        return self.captures.get(url)
+        values = self.captures.get(url)
+        return unpacked(url, values) if values else None
 
     def save_report(self, row: dict, attachments: list[dict], figures: dict | None = None) -> tuple[None, str]:
-        held = self.reports.get(row["url"])
-        outcome = "new" if held is None else "unchanged" if held["text_sha1"] == row["text_sha1"] else "changed"
-        self.reports[row["url"]] = {**(held or {}), "text_sha1": row["text_sha1"]}
+        held = self.text_sha1s.get(row["url"])
+        outcome = "new" if held is None else "unchanged" if held == row["text_sha1"] else "changed"
+        self.text_sha1s[row["url"]] = row["text_sha1"]
         self.sender.send("report", crawl=row.pop("crawl_id"), row=row, attachments=attachments, figures=figures)
         return None, outcome
 
@@ -121,5 +126,6 @@ class QueueStore:
         return self.listings.get(portal, [])
 
     def held_reports(self) -> list[dict]:
-        return list(self.reports.values())
+        """The reports the archive held when the run started (the re-check schedule is made then)."""
+        return self.held
 

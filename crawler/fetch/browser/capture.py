@@ -130,7 +130,7 @@ class BrowserCaptureMiddleware:
         if not hosts or netloc_of(final.url) in hosts:
             return
         message = f"{request.url} redirected the browser to {final.url}, outside the portal; not followed"
-        flag_capture(self.session, self.stats, location, "outside_portal", message)
+        flag_capture(self.session, self.stats, final.url, location, "outside_portal", message)
         logger.warning(message)
         raise IgnoreRequest(message)
 
