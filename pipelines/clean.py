@@ -59,6 +59,7 @@ NON_CONTENT_TAGS = [
     "script", "style", "noscript", "iframe", "frame", "object", "embed", "input", "select", "button",
     "textarea", "canvas", "svg", "map", "audio", "video", "template", "head",
 ]
+_LEFT_OUT = frozenset(NON_CONTENT_TAGS)
 CHROME_SELECTORS = [
     "nav", "header", "footer", "form",  # a form wrapping a whole page (ASP.NET) is kept: see KEEP_IF_LONGER
     # TRS
@@ -411,7 +412,8 @@ def _text_len(el) -> int:
 def render_lines(el, skip=None) -> list[str]:
     """Text lines of an element as a browser lays them out: blocks and ``<br>`` break lines, table rows
     become ``cell | cell`` lines. Scripts, styles, comments and the element ``skip`` are left out.
-    Iterative: pages with thousands of unclosed ``<font>`` tags nest deeper than Python recursion."""
+    Walked by lxml (``iterwalk``), not by recursion: pages with thousands of unclosed ``<font>`` tags nest
+    deeper than Python's stack."""
     lines: list[str] = []
     buf: list[str] = [el.text or ""]
 
@@ -420,35 +422,29 @@ def render_lines(el, skip=None) -> list[str]:
             lines.append("".join(buf))
         buf.clear()
 
-    stack = [iter(el)]
-    closing: list[tuple[bool, str | None]] = []  # (is a block, tail) of each open element below ``el``
-    while stack:
-        child = next(stack[-1], None)
-        if child is None:
-            stack.pop()
-            if closing:
-                block, tail = closing.pop()
-                if block:
-                    flush()
-                buf.append(tail or "")
-            continue
-        tag = child.tag if isinstance(child.tag, str) else None
-        if tag is None or tag in NON_CONTENT_TAGS or child is skip:
-            pass
-        elif tag == "br":
-            flush()
-        elif tag == "table":
-            flush()
-            lines.extend(table_rows(child))
-        else:
-            block = tag in BLOCK_TAGS
-            if block:
+    walker = etree.iterwalk(el, events=("start", "end", "comment", "pi"))
+    next(walker)  # the start of ``el``
+    for event, node in walker:
+        if event == "start":
+            tag = node.tag
+            if tag in _LEFT_OUT or node is skip:
+                walker.skip_subtree()
+            elif tag == "br":
                 flush()
-            buf.append(child.text or "")
-            stack.append(iter(child))
-            closing.append((block, child.tail))
+            elif tag == "table":
+                flush()
+                lines.extend(table_rows(node))
+                walker.skip_subtree()
+            else:
+                if tag in BLOCK_TAGS:
+                    flush()
+                buf.append(node.text or "")
             continue
-        buf.append(child.tail or "")
+        if node is el:
+            break
+        if event == "end" and node.tag in BLOCK_TAGS and node.tag != "table" and node is not skip:
+            flush()  # a block's end (a table's rows were lines of their own already)
+        buf.append(node.tail or "")  # after an element, a comment or a processing instruction
     flush()
     return lines
 
