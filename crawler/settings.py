@@ -145,6 +145,9 @@ EXTRACT_MEMORY_LIMIT = 1024 * 1024 * 1024
 
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    # 304s lower a host's delay too: a nightly run over unchanged pages is not held at the start delay
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.fetch.throttle.ConditionalAutoThrottle": 0,
     "crawler.progress.Progress": 500,
 }
 PROGRESS_INTERVAL = 30  # seconds between progress log lines when not on a terminal

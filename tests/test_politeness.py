@@ -104,7 +104,7 @@ def test_one_descriptive_user_agent_with_a_contact_url(run):
     assert agents == {project_settings.USER_AGENT}
     assert project_settings.GOVARCHIVE_CONTACT_URL in project_settings.USER_AGENT
     assert project_settings.AUTOTHROTTLE_ENABLED and project_settings.ROBOTSTXT_OBEY
-    assert "scrapy.extensions.throttle.AutoThrottle" in run.log
+    assert "crawler.fetch.throttle.ConditionalAutoThrottle" in run.log
 
 
 @pytest.mark.parametrize("year, status, delay", [(2020, 503, 2.0), (2019, 429, 2.0)])
@@ -139,3 +139,21 @@ def test_registry_override_ignores_robots_txt_and_says_so(run_without_robots, po
 
 def test_the_archive_verifies(run):
     assert_verified(run.data)
+
+
+@pytest.mark.parametrize("status, lowered", [(200, True), (304, True), (404, False), (503, False)])
+def test_a_quick_304_lowers_a_hosts_delay_as_a_200_does(status, lowered):
+    """A nightly run's pages answer 304: AutoThrottle must learn from them, or it stays at its start delay."""
+    from scrapy.core.downloader import Slot
+    from scrapy.http import Response
+    from scrapy.utils.misc import load_object
+    from scrapy.utils.test import get_crawler
+
+    crawler = get_crawler(settings_dict={"AUTOTHROTTLE_ENABLED": True, "AUTOTHROTTLE_START_DELAY": 1.0,
+                                         "DOWNLOAD_DELAY": 0})
+    throttle = next(load_object(path) for path, order in project_settings.EXTENSIONS.items()
+                    if order is not None and "Throttle" in path).from_crawler(crawler)
+    throttle.mindelay, throttle.maxdelay = 0.0, 30.0  # as it sets them when the spider opens
+    slot = Slot(concurrency=2, delay=1.0, jitter=0)
+    throttle._adjust_delay(slot, 0.05, Response("http://127.0.0.1/a.html", status=status))
+    assert (slot.delay < 1.0) is lowered
