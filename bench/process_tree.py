@@ -181,9 +181,10 @@ class TreeSampler:
 
     def cpu_between(self, first, last) -> dict[str, float]:
         """CPU seconds each role used from the first sample whose probe passed ``first`` to the first that
-        reached ``last`` (e.g. from the first page fetched to the last)."""
+        reached ``last`` (e.g. from the first page fetched to the last), or to the last sample when the
+        processes ended before a sample saw ``last``."""
         start = next(cpu for value, cpu in self.progress if value > first)
-        end = next(cpu for value, cpu in self.progress if value >= last)
+        end = next((cpu for value, cpu in self.progress if value >= last), self.progress[-1][1])
         return {name: seconds - start.get(name, 0.0) for name, seconds in end.items()}
 
     def by_role(self, values: dict[int, float]) -> dict[str, float]:
