@@ -48,6 +48,7 @@ bench: install
 	$(BIN)/python -m bench.nightly_vs_backfill
 	$(BIN)/python -m bench.search_latency
 	$(BIN)/python -m bench.figures_parse
+	$(BIN)/python -m bench.attachments
 	$(BIN)/python -m bench.sample_portals
 	$(BIN)/python -m bench.generic_pages
 	$(BIN)/python -m bench.real_figures $(if $(REAL_PAGES),--pages $(REAL_PAGES))

@@ -29,6 +29,8 @@ import tempfile
 import zipfile
 import zlib
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from types import SimpleNamespace
@@ -268,30 +270,81 @@ CID_TOKEN = re.compile(r"\(cid:\d+\)")  # glyphs without a Unicode mapping: no u
 SENTENCE_END = tuple("。；：！？;:!?") + ("。”", "！”", "？”")
 
 
-def _pdf(body: bytes, max_unpacked: int) -> tuple[list[str], int, str]:
+@dataclass
+class PdfTable:
+    """A ruled table pdfplumber found on a page, as plain data (its own objects hold every character)."""
+
+    top: float
+    texts: list[list[str | None]]
+    """each row's cell texts (``table.extract()``); None where a merged cell covers the place"""
+    row_boxes: list[list[tuple | None]]
+    """each row's cell boxes, likewise"""
+    boxes: list[tuple]
+    """every cell's box ``(x0, top, x1, bottom)``"""
+
+
+@dataclass
+class PdfPage:
+    number: int
+    lines: list[dict]
+    """the text lines outside the tables (:func:`pdf_text_lines`)"""
+    tables: list[PdfTable]
+
+
+_READ_ONCE: ContextVar[dict | None] = ContextVar("pdfs_read_once", default=None)
+
+
+@contextmanager
+def pdfs_read_once():
+    """Within the block, :func:`read_pdf` reads each file (bytes object) once: an attachment's text and its
+    statistics tables come from one reading, the costliest step of either."""
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
+def read_pdf(body: bytes, max_unpacked: int) -> tuple[list[PdfPage], int]:
+    """The first MAX_PDF_PAGES pages of a PDF, and how many it has. Read within ``max_unpacked``
+    (:func:`pdf_unpack_limit`); the result is shared by the callers within :func:`pdfs_read_once`."""
+    read = _READ_ONCE.get()
+    if read is not None and id(body) in read and read[id(body)][0] is body:
+        return read[id(body)][1]
+    result = _read_pdf(body, max_unpacked)
+    if read is not None:
+        read[id(body)] = (body, result)  # the body held: its id is not reused meanwhile
+    return result
+
+
+def _read_pdf(body: bytes, max_unpacked: int) -> tuple[list[PdfPage], int]:
     import pdfplumber
 
-    lines, truncated = [], ""
+    pages = []
     with pdf_unpack_limit(max_unpacked), pdfplumber.open(io.BytesIO(body)) as pdf:
-        pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages[:MAX_PDF_PAGES]):
-            lines.extend(_pdf_page_items(page, number))
+            tables = page.find_tables()
+            pages.append(PdfPage(number, pdf_text_lines(page, number, tables), [
+                PdfTable(t.bbox[1], t.extract(), [row.cells for row in t.rows], t.cells) for t in tables]))
             page.close()
-        if pages > MAX_PDF_PAGES:
-            truncated = f"first {MAX_PDF_PAGES} of {pages} pages"
-    result = Truncated(CID_TOKEN.sub("", line) for line in _join_pdf_lines(lines))
-    result.note = truncated
-    return result, pages, f"pdfplumber {_version('pdfplumber')}"
+        return pages, len(pdf.pages)
 
 
-def _pdf_page_items(page, number: int) -> list[dict]:
+def _pdf(body: bytes, max_unpacked: int) -> tuple[list[str], int, str]:
+    pages, count = read_pdf(body, max_unpacked)
+    items = [item for page in pages for item in _pdf_page_items(page)]
+    result = Truncated(CID_TOKEN.sub("", line) for line in _join_pdf_lines(items))
+    result.note = f"first {MAX_PDF_PAGES} of {count} pages" if count > MAX_PDF_PAGES else ""
+    return result, count, f"pdfplumber {_version('pdfplumber')}"
+
+
+def _pdf_page_items(page: PdfPage) -> list[dict]:
     """Text lines outside tables and table rows of one page, top to bottom."""
-    tables = page.find_tables()
-    items = pdf_text_lines(page, number, tables)
-    for table in tables:
+    items = list(page.lines)
+    for table in page.tables:
         # None marks a place covered by a merged cell: left out, as HTML rowspan/colspan cells are
-        rows = [table_row(_pdf_cell(cell) for cell in row if cell is not None) for row in table.extract()]
-        items.append({"kind": "table", "top": table.bbox[1], "rows": [r for r in rows if r], "page": number})
+        rows = [table_row(_pdf_cell(cell) for cell in row if cell is not None) for row in table.texts]
+        items.append({"kind": "table", "top": table.top, "rows": [r for r in rows if r], "page": page.number})
     items.sort(key=lambda item: item["top"])
     return items
 

@@ -1,6 +1,6 @@
 """ExtractPipeline: a report candidate's page and attachments to clean text and metadata, off the reactor.
 
-Each attachment (pipelines/attachments.py ``extract_attachment``), then the page (``read_page``: pipelines/page.py
+Each attachment (``read_attachment``: its text and its tables' rows), then the page (``read_page``: pipelines/page.py
 ``extract_page`` on the text the spider decoded, its attachments' text for a stub, and the statistics tables
 of pipelines/figures, in one trip) are read in a ``ProcessPoolExecutor`` of ``EXTRACT_PROCESSES`` workers:
 extraction (~3 ms a page) never blocks the crawl. ``EXTRACT_PROCESSES = 0``
@@ -25,7 +25,14 @@ import time
 from functools import partial
 
 from crawler.items import ReportCandidate
-from pipelines.attachments import MAX_UNPACKED, TooLarge, as_too_large, extract_attachment, with_attachment_text
+from pipelines.attachments import (
+    MAX_UNPACKED,
+    TooLarge,
+    as_too_large,
+    extract_attachment,
+    pdfs_read_once,
+    with_attachment_text,
+)
 
 logger = logging.getLogger(__name__)
 MAX_POOL_RESTARTS = 3  # then extract inline: a pool that cannot keep its workers alive only wastes time
@@ -82,15 +89,33 @@ def _start_worker(crawler_alive, memory_limit: int) -> None:
 WORKER_MODULES = ["__main__", "pipelines.page", "pipelines.figures", "trafilatura", "pipelines.warm_up"]
 
 
+def read_attachment(body: bytes, url: str, content_type: str = "", max_unpacked: int = MAX_UNPACKED) -> dict:
+    """An attachment in one trip to a worker: its text (pipelines/attachments.py ``extract_attachment``)
+    and, if that could read it, the rows its statistics tables are read from (pipelines/figures/grids.py
+    ``attachment_rows``, made ``portable_rows`` for the crawl process): ``rows``, or ``rows_error`` (``"Type:
+    reason"``), the time running out included. A PDF is read once for both: that reading is most of the cost
+    of either."""
+    from pipelines.figures.grids import attachment_rows, portable_rows
+
+    with pdfs_read_once():
+        extracted = extract_attachment(body, url, content_type, max_unpacked)
+        if extracted["text_status"].startswith("ok"):  # not a bomb, not a corrupt file
+            try:
+                extracted["rows"] = portable_rows(attachment_rows(body, url, content_type))
+            except (Exception, ExtractionTimeout) as exc:  # noqa: BLE001 - the text is kept
+                extracted["rows_error"] = f"{type(exc).__name__}: {exc}"
+    return extracted
+
+
 def read_page(html: str, url: str, files=(), attachments=(), link_text: str = "") -> dict:
     """A report page in one trip to a worker (it is sent once): ``{"extracted", "figures"}``.
 
     ``extracted``: its clean text and metadata (pipelines/page.py ``extract_page``), with the text of its
     ``attachments`` (their extracted dicts) when the page is a stub (``with_attachment_text``); ``figures``:
-    its statistics tables (pipelines/figures ``parse_page_figures``) from the page, its ``files`` (``(body,
-    url, content type)`` of the attachments read) and that text. The page is parsed once; its tables are copied
-    before the text extraction cleans the tree, and read last: when they run out of time or memory, the text
-    is kept, ``figures`` is None and ``figures_error`` says why.
+    its statistics tables (pipelines/figures ``parse_page_figures``) from the page, its ``files`` (``(url,
+    rows, error)`` of the attachments :func:`read_attachment` read) and that text. The page is parsed once;
+    its tables are copied before the text extraction cleans the tree, and read last: when they run out of
+    time or memory, the text is kept, ``figures`` is None and ``figures_error`` says why.
 
     pipelines.page and pipelines.figures are imported here, where this runs (a worker; the crawl process
     when inline): the crawl process never loads them.
@@ -150,7 +175,7 @@ def default_processes() -> int:
 
 
 class ExtractPipeline:
-    """Run ``extract_attachment`` for the attachments of each ``ReportCandidate``, then ``read_page`` for the
+    """Run ``read_attachment`` for the attachments of each ``ReportCandidate``, then ``read_page`` for the
     page, in a process pool; store each attachment's dict in it (its body is dropped once read), the page's in
     ``item.extracted`` (a stub page takes its attachments' text) and its tables in ``item.figures``. Other
     items pass through."""
@@ -161,7 +186,7 @@ class ExtractPipeline:
         self.timeout = timeout
         self.kill_grace = kill_grace
         self.memory_limit = memory_limit
-        self.extract_attachment = partial(extract_attachment, max_unpacked=max_unpacked)
+        self.read_attachment = partial(read_attachment, max_unpacked=max_unpacked)
         self.stats = stats
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
         self.restarts = 0
@@ -214,20 +239,21 @@ class ExtractPipeline:
         return item
 
     async def _read_attachments(self, attachments: list[dict]) -> list[tuple]:
-        """Extract each attachment fetched (its body is dropped once read) into its dict; the ``(body, url,
-        content type)`` of those read, for the statistics tables."""
+        """Read each attachment fetched (its body is dropped once read) into its dict; the ``(url, rows,
+        error)`` of those read, for the statistics tables."""
         readable = []
         for attachment in attachments:
             if "body" not in attachment:
                 continue
-            file = (attachment.pop("body"), attachment["url"], attachment["content_type"])
             try:
-                attachment.update(await self._run(self.extract_attachment, *file))
+                attachment.update(await self._run(self.read_attachment, attachment.pop("body"), attachment["url"],
+                                                  attachment["content_type"]))
             except ITEM_FAILURES as exc:
                 attachment.update(kind=None, text="", chars=0, text_status=f"error: {exc}", pages=None,
                                   extractor=None)
             if attachment["text_status"].startswith("ok"):  # not a bomb, not a corrupt file
-                readable.append(file)
+                rows, error = attachment.pop("rows", None), attachment.pop("rows_error", None)
+                readable.append((attachment["url"], rows, error))
         return readable
 
     async def _run(self, function, content, url: str, *args) -> dict:

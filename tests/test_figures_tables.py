@@ -3,6 +3,8 @@ from the corpus report in the 2021 form as the sample portal serves it; headline
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from pipelines.page import read_report
@@ -153,6 +155,24 @@ def test_stub_page_takes_tables_from_attachment_and_survives_a_corrupt_one():
     assert figures(result) == sample.expected()
     assert result["sources"] == {2: good, 3: good, 4: good}
     assert len(result["errors"]) == 1 and result["errors"][0].startswith("http://www.example.gov.cn/files/a.pdf: ")
+
+
+def test_a_crawl_reads_the_tables_of_its_files_as_govarchive_parse_does():
+    """A crawl reads each file's text and its tables' rows together (read_attachment: a PDF is read once for
+    both); the report's figures from those rows are what ``govarchive parse`` finds in the files' bytes."""
+    from pipelines.extract import read_attachment, read_page
+
+    sample = fs.sample_2021()
+    stub = '<html><body><div id="zoom"><p>附件：年度报告</p></div></body></html>'
+    files = [(fs.pdf_bytes(sample), "http://www.example.gov.cn/files/report.pdf", "application/pdf"),
+             (fs.xlsx_bytes(fs.blank_zeros(sample)), "http://www.example.gov.cn/files/blank.xlsx", "")]
+    read = [{"url": url, **read_attachment(body, url, ctype)} for body, url, ctype in files]
+    assert not any(b"pipelines" in pickle.dumps(a) for a in read)  # the crawl process unpickles it: not ours
+    rows = [(a["url"], a.pop("rows"), a.pop("rows_error", None)) for a in read]
+    page = read_page(stub, "http://www.example.gov.cn/a.html", rows, read)
+    parsed = parse_report(stub.encode(), "text/html", files, page["extracted"]["text"])
+    assert figures(page["figures"]) == figures(parsed) == sample.expected()
+    assert page["figures"]["sources"] == parsed["sources"] == {n: files[0][1] for n in (2, 3, 4)}
 
 
 def test_page_and_attachment_alike_page_wins_a_fuller_attachment_wins():

@@ -25,7 +25,6 @@ import io
 import re
 
 from pipelines.attachments import (
-    MAX_PDF_PAGES,
     MAX_SHEET_ROWS,
     _cell_text,
     _docx_paragraph_text,
@@ -33,9 +32,10 @@ from pipelines.attachments import (
     _xls_sheet,
     MAX_UNPACKED,
     attachment_kind,
+    PdfTable,
     check_members,
-    pdf_text_lines,
     pdf_unpack_limit,
+    read_pdf,
 )
 from pipelines.clean import _ROWS, parse_html
 from pipelines.clean import _cell_text as html_cell_text
@@ -49,6 +49,16 @@ Rows = list[list[str]]
 class LooseRow(list):
     """Cells split at white space (a PDF text line, a clean-text line without ``|``): a blank cell left no
     trace, so values are placed only when there are as many as the table has columns (``template.fit``)."""
+
+
+def portable_rows(rows: Rows) -> list:
+    """Rows as lists and tuples (a LooseRow as a tuple), to pass through the crawl process, which must not
+    import this package to unpickle them: :func:`rows_from_portable` makes them rows again."""
+    return [tuple(row) if isinstance(row, LooseRow) else list(row) for row in rows]
+
+
+def rows_from_portable(rows: list) -> Rows:
+    return [LooseRow(row) if isinstance(row, tuple) else row for row in rows]
 
 
 # A placed cell: (first row, first column, rows spanned, columns spanned, text)
@@ -219,32 +229,27 @@ def _sheet_rows(values, merged: list[tuple[int, int, int, int]]) -> Rows:
 # --- PDF --------------------------------------------------------------------------------------------
 
 def pdf_rows(body: bytes) -> Rows:
-    import pdfplumber
-
+    pages, _ = read_pdf(body, MAX_UNPACKED)
     rows: Rows = []
-    with pdfplumber.open(io.BytesIO(body)) as pdf:
-        for number, page in enumerate(pdf.pages[:MAX_PDF_PAGES]):
-            tables = page.find_tables()
-            items = [(t.bbox[1], rows_of(_pdf_cells(t))) for t in tables]
-            items += [(line["top"], [LooseRow(line["text"].split())])
-                      for line in pdf_text_lines(page, number, tables)]
-            for _, item_rows in sorted(items, key=lambda item: item[0]):
-                rows.extend(item_rows)
-            page.close()
+    for page in pages:
+        items = [(table.top, rows_of(_pdf_cells(table))) for table in page.tables]
+        items += [(line["top"], [LooseRow(line["text"].split())]) for line in page.lines]
+        for _, item_rows in sorted(items, key=lambda item: item[0]):
+            rows.extend(item_rows)
     return rows
 
 
-def _pdf_cells(table) -> list[Placed]:
+def _pdf_cells(table: PdfTable) -> list[Placed]:
     """Placed cells of a ruled table, from the boxes pdfplumber found (a merged cell is one big box)."""
     texts = {}
-    for row, extracted in zip(table.rows, table.extract()):
-        for box, text in zip(row.cells, extracted):
+    for boxes, extracted in zip(table.row_boxes, table.texts):
+        for box, text in zip(boxes, extracted):
             if box is not None:
                 texts[box] = text
-    xs = _edges([x for box in table.cells for x in (box[0], box[2])])
-    ys = _edges([y for box in table.cells for y in (box[1], box[3])])
+    xs = _edges([x for box in table.boxes for x in (box[0], box[2])])
+    ys = _edges([y for box in table.boxes for y in (box[1], box[3])])
     placed = []
-    for box in table.cells:
+    for box in table.boxes:
         x0, top, x1, bottom = box
         r0, r1, c0, c1 = _index(ys, top), _index(ys, bottom), _index(xs, x0), _index(xs, x1)
         placed.append((r0, c0, max(r1 - r0, 1), max(c1 - c0, 1), collapse(_pdf_cell(texts.get(box) or ""))))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from pipelines.attachments import attachment_kind
 
 from .checks import report_checks
-from .grids import attachment_rows, html_rows, tables_rows, text_rows
+from .grids import attachment_rows, html_rows, rows_from_portable, tables_rows, text_rows
 from .headlines import table_headlines, text_headlines
 from .template import template_figures
 
@@ -33,15 +35,27 @@ def parse_report(page: bytes | None, content_type: str = "", attachments=(), tex
     then the attachments in order, then the clean text, whose rows lost their merged cells). Headline
     figures (``table_no`` 0) are read only when no template table is found.
     """
-    readers = [*_page_reader(page, content_type), *_other_readers(attachments, text)]
+    readers = [*_page_reader(page, content_type), *_file_readers(attachments), *_text_reader(text)]
     return _parse(readers, text, report_year)
 
 
-def parse_page_figures(tables: list, attachments=(), text: str = "") -> dict:
+def parse_page_figures(tables: list, files=(), text: str = "") -> dict:
     """``parse_report`` of a report page the crawl has parsed, from copies of its tables (``grids.page_tables``,
-    taken before the text extraction cleaned the tree), its files and its clean text. The ``parse.tables``
+    taken before the text extraction cleaned the tree), its files as they were read with their text
+    (``(url, portable rows, error)``: pipelines/extract.py ``read_attachment``) and its clean text. The ``parse.tables``
     check needs the report's year, known later: :func:`tables_found` adds it."""
-    return _parse([("page", lambda: tables_rows(tables)), *_other_readers(attachments, text)], text)
+    files_read = [(url, partial(_rows_read, rows, error)) for url, rows, error in files]
+    return _parse([("page", lambda: tables_rows(tables)), *files_read, *_text_reader(text)], text)
+
+
+class UnreadFile(Exception):
+    """A file whose rows could not be read where it was read; the message says why (``Type: reason``)."""
+
+
+def _rows_read(rows, error: str | None):
+    if error is not None:
+        raise UnreadFile(error)
+    return rows_from_portable(rows)
 
 
 def _page_reader(page: bytes | None, content_type: str) -> list:
@@ -50,10 +64,13 @@ def _page_reader(page: bytes | None, content_type: str) -> list:
     return [("page", lambda: html_rows(page, content_type))] if page else []
 
 
-def _other_readers(attachments, text: str) -> list:
-    readers = [(url, lambda body=body, url=url, ctype=ctype: attachment_rows(body, url, ctype))
-               for body, url, ctype in attachments]
-    return readers + [("text", lambda: text_rows(text))] if text else readers
+def _file_readers(attachments) -> list:
+    return [(url, lambda body=body, url=url, ctype=ctype: attachment_rows(body, url, ctype))
+            for body, url, ctype in attachments]
+
+
+def _text_reader(text: str) -> list:
+    return [("text", lambda: text_rows(text))] if text else []
 
 
 def _parse(readers, text: str, report_year: int | None = None) -> dict:
@@ -71,6 +88,8 @@ def _read(readers) -> tuple[list[tuple[str, list]], list[str]]:
     for name, read in readers:
         try:
             sources.append((name, read()))
+        except UnreadFile as exc:
+            errors.append(f"{name}: {exc}"[:300])
         except Exception as exc:  # noqa: BLE001 - a corrupt file must not lose the report's other sources
             errors.append(f"{name}: {type(exc).__name__}: {exc}"[:300])
     return sources, errors
