@@ -42,8 +42,8 @@ def parse_report(page: bytes | None, content_type: str = "", attachments=(), tex
 def parse_page_figures(tables: list, files=(), text: str = "") -> dict:
     """``parse_report`` of a report page the crawl has parsed, from copies of its tables (``grids.page_tables``,
     taken before the text extraction cleaned the tree), its files as they were read with their text
-    (``(url, portable rows, error)``: pipelines/extract.py ``read_attachment``) and its clean text. The ``parse.tables``
-    check needs the report's year, known later: :func:`tables_found` adds it."""
+    (``(url, portable rows, error)``: pipelines/extract.py ``read_attachment``) and its clean text. The
+    ``parse.tables`` check needs the report's year, known later: :func:`tables_found` adds it."""
     files_read = [(url, partial(_rows_read, rows, error)) for url, rows, error in files]
     return _parse([("page", lambda: tables_rows(tables)), *files_read, *_text_reader(text)], text)
 
