@@ -309,12 +309,11 @@ def read_pdf(body: bytes, max_unpacked: int) -> tuple[list[PdfPage], int]:
     """The first MAX_PDF_PAGES pages of a PDF, and how many it has. Read within ``max_unpacked``
     (:func:`pdf_unpack_limit`); the result is shared by the callers within :func:`pdfs_read_once`."""
     read = _READ_ONCE.get()
-    if read is not None and id(body) in read and read[id(body)][0] is body:
-        return read[id(body)][1]
-    result = _read_pdf(body, max_unpacked)
-    if read is not None:
-        read[id(body)] = (body, result)  # the body held: its id is not reused meanwhile
-    return result
+    if read is None:
+        return _read_pdf(body, max_unpacked)
+    if id(body) not in read:
+        read[id(body)] = (body, _read_pdf(body, max_unpacked))  # the body held: its id is not reused meanwhile
+    return read[id(body)][1]
 
 
 def _read_pdf(body: bytes, max_unpacked: int) -> tuple[list[PdfPage], int]:
