@@ -2,9 +2,9 @@
 
 Each attachment (``read_attachment``: its text and its tables' rows), then the page (``read_page``: pipelines/page.py
 ``extract_page`` on the text the spider decoded, its attachments' text for a stub, and the statistics tables
-of pipelines/figures, in one trip) are read in a ``ProcessPoolExecutor`` of ``EXTRACT_PROCESSES`` workers:
-extraction (~3 ms a page) never blocks the crawl. ``EXTRACT_PROCESSES = 0``
-runs it inline (tests, debugging). Whether the page is a report is pipelines/classify.py's, next.
+of pipelines/figures, in one trip) are read in a pool of ``EXTRACT_PROCESSES`` workers
+(pipelines/process_pool.py): extraction (~2 ms a page) never blocks the crawl. ``EXTRACT_PROCESSES = 0`` runs
+it inline (tests, debugging). Whether the page is a report is pipelines/classify.py's, next.
 
 Each worker is bounded: in time (``EXTRACT_TIMEOUT``, an alarm), in address space (``EXTRACT_MEMORY_LIMIT``,
 RLIMIT_AS: a MemoryError becomes that page's or file's error), and in life (it exits when the crawl process
@@ -13,15 +13,12 @@ dies, however it dies, and its forkserver follows).
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import logging
 import multiprocessing
 import os
 import resource
 import signal
 import threading
-import time
 from functools import partial
 
 from crawler.items import ReportCandidate
@@ -33,13 +30,12 @@ from pipelines.attachments import (
     pdfs_read_once,
     with_attachment_text,
 )
+from pipelines.process_pool import ProcessPool, TaskKilled, WorkerLost
 
 logger = logging.getLogger(__name__)
-MAX_POOL_RESTARTS = 3  # then extract inline: a pool that cannot keep its workers alive only wastes time
+MAX_POOL_RESTARTS = 3  # crashes, then extract inline: workers that cannot stay alive only waste time
 KILL_GRACE = 30.0  # seconds past EXTRACT_TIMEOUT before a worker that ignores its alarm (stuck in C code) is killed
-HANG_CHECK_SECONDS = 5.0  # how often a long extraction is checked against that
 MEMORY_LIMIT = 2**30  # address space of one worker; the crawl passes EXTRACT_MEMORY_LIMIT
-START_TIMEOUT = 60.0  # seconds the crawl waits for its workers to start before its first request
 
 
 class ExtractionTimeout(BaseException):
@@ -144,9 +140,9 @@ def _exit_with_crawler(crawler_alive) -> None:
 
     ``crawler_alive`` is the read end of a pipe whose write end only the crawl process holds: it reads EOF
     the moment that process dies, and at once if it died before this thread started (no race, no pid that
-    could be reused). Without this a worker outlives the crawl for good: it waits on its call queue, whose
-    write end it holds itself, and PR_SET_PDEATHSIG would watch its parent, the forkserver, which in turn
-    waits for its workers (they hold the write end of its "alive" pipe). Once the workers are gone, the
+    could be reused). An idle worker would end anyway (its task pipe reads EOF), but a busy one would go on
+    with its task, up to ``EXTRACT_TIMEOUT``; PR_SET_PDEATHSIG would watch its parent, the forkserver, which in
+    turn waits for its workers (they hold the write end of its "alive" pipe). Once the workers are gone, the
     forkserver and multiprocessing's resource tracker read EOF and exit too.
     """
     def watch():
@@ -188,7 +184,7 @@ class ExtractPipeline:
         self.memory_limit = memory_limit
         self.read_attachment = partial(read_attachment, max_unpacked=max_unpacked)
         self.stats = stats
-        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self.pool: ProcessPool | None = None
         self.restarts = 0
         self.alive = None  # (reader, writer) of the pipe that tells workers the crawl process is gone
 
@@ -204,22 +200,13 @@ class ExtractPipeline:
     def open_spider(self, spider=None):
         """Start the workers before the crawl's first request: the forkserver's imports and warm-up (~1 s of
         CPU) are done before pages arrive, not while the first ones wait."""
-        self._open_pool()
-        if self.pool is not None:
-            started = [self.pool.submit(os.getpid) for _ in range(self.processes)]  # one spawned per task
-            concurrent.futures.wait(started, timeout=START_TIMEOUT)  # a pool that breaks is replaced in _run
-
-    def _open_pool(self) -> None:
-        if self.processes > 0 and self.pool is None:
+        if self.processes > 0:
             if self.alive is None:
                 self.alive = multiprocessing.Pipe(duplex=False)  # the write end never leaves this process
             # forkserver: never fork the crawler process itself (reactor threads, open WARC files).
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(WORKER_MODULES)
-            self.pool = concurrent.futures.ProcessPoolExecutor(
-                self.processes, mp_context=context, initializer=_start_worker,
-                initargs=(self.alive[0], self.memory_limit),
-            )
+            self.pool = ProcessPool(self.processes, context, _start_worker, (self.alive[0], self.memory_limit))
 
     async def process_item(self, item, spider=None):
         if not isinstance(item, ReportCandidate):
@@ -257,25 +244,30 @@ class ExtractPipeline:
         return readable
 
     async def _run(self, function, content, url: str, *args) -> dict:
-        """``function(content, url, *args)`` in the pool (inline with EXTRACT_PROCESSES = 0).
+        """``function(content, url, *args)`` in a worker (inline with EXTRACT_PROCESSES = 0), under its alarm.
 
-        A pool that breaks under the item (another item crashed or hung its worker) gets the item again in
-        a new pool; a second break is the item's own: :class:`WorkerDied`.
+        A task still running ``kill_grace`` seconds after its alarm should have gone off is stuck where the
+        alarm cannot reach (C code): its worker is killed and it gets :class:`ExtractionTimeout`. A worker
+        that dies under the item otherwise (a crash) is replaced and gets the item again; a second death is
+        the item's own: :class:`WorkerDied`.
         """
         for attempt in range(2):
             if self.processes <= 0:
                 break
-            if self.pool is None:
-                self._open_pool()
-            pool = self.pool
             try:
-                return await self._result(pool, pool.submit(_within_time, function, self.timeout, content, url,
-                                                             *args), url)
+                return await self.pool.run(_within_time, function, self.timeout, content, url, *args,
+                                           kill_after=self.timeout + self.kill_grace)
             except (ExtractionTimeout, TooLarge) as exc:
                 self._count(exc)
                 raise
-            except concurrent.futures.process.BrokenProcessPool:
-                self._replace(pool, url, counted=True)
+            except TaskKilled:
+                logger.error("%s: extraction still running %g s after its time limit; its worker was killed",
+                             url, self.kill_grace)
+                exc = ExtractionTimeout(f"extraction took longer than {self.timeout:g} s")
+                self._count(exc)
+                raise exc from None
+            except WorkerLost:
+                self._crashed(url)
                 if attempt:
                     raise WorkerDied("the extraction worker died twice while extracting it") from None
         return function(content, url, *args)
@@ -286,47 +278,19 @@ class ExtractPipeline:
             kind = "timeout" if isinstance(exc, ExtractionTimeout) else "too_large"
             self.stats.inc_value(f"govarchive/errors/extract_{kind}")
 
-    async def _result(self, pool, future, url: str) -> dict:
-        """The future's result. A task still running ``kill_grace`` seconds after its alarm should have gone
-        off is stuck where the alarm cannot reach (C code): the pool's workers are killed (there is no other
-        way to stop one task) and the item gets :class:`ExtractionTimeout`; the other items in flight get
-        BrokenProcessPool and go to a new pool (``_run``)."""
-        waited = asyncio.wrap_future(future)
-        deadline = None  # set once the task is seen running: its time limit, plus the grace
-        while True:
-            try:
-                return await asyncio.wait_for(asyncio.shield(waited), min(HANG_CHECK_SECONDS, self.kill_grace))
-            except asyncio.TimeoutError:
-                if deadline is None and future.running():
-                    deadline = time.monotonic() + self.timeout + self.kill_grace
-                if deadline is None or time.monotonic() < deadline or pool is not self.pool:
-                    continue  # (a pool already given up: its BrokenProcessPool is on its way)
-            logger.error("%s: extraction still running %g s after its time limit; killing the workers",
-                         url, self.kill_grace)
-            for process in list((pool._processes or {}).values()):  # Python 3.14 has pool.kill_workers()
-                process.kill()
-            waited.cancel()  # its BrokenProcessPool is of no interest now
-            self._replace(pool, url, counted=False)
-            raise ExtractionTimeout(f"extraction took longer than {self.timeout:g} s")
-
-    def _replace(self, pool, url: str, counted: bool) -> None:
-        """Let the next item open a new pool in place of a broken one (once per broken pool)."""
-        if pool is not self.pool:
-            return
-        self.pool = None
-        pool.shutdown(wait=False)
-        if not counted:
-            return
+    def _crashed(self, url: str) -> None:
+        """A worker died (the pool has started another): after MAX_POOL_RESTARTS, extract inline (the pool
+        ends its tasks in flight, and is closed with the spider)."""
         self.restarts += 1
         if self.restarts > MAX_POOL_RESTARTS:
             logger.error("extraction workers keep dying; extracting inline from now on")
             self.processes = 0
         else:
-            logger.error("an extraction worker died (on %s or an item in flight with it); restarting the pool", url)
+            logger.error("an extraction worker died (on %s); starting another", url)
 
     def close_spider(self, spider=None):
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.close()
             self.pool = None
         if self.alive is not None:
             for end in self.alive:

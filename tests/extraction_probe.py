@@ -4,6 +4,7 @@ Run as a main module by name, as the distributed crawl is (``python -m crawler.q
 runs such a module again in each worker as its ``__mp_main__``, so whatever it imports at the top every
 worker imports too (tests/test_extract.py)."""
 
+import asyncio
 import json
 import sys
 
@@ -19,6 +20,6 @@ if __name__ == "__main__":
     pipeline = ExtractPipeline(processes=1)
     pipeline.open_spider()
     try:
-        print(json.dumps(pipeline.pool.submit(loaded).result()))
+        print(json.dumps(asyncio.run(pipeline.pool.run(loaded))))
     finally:
         pipeline.close_spider()

@@ -9,7 +9,6 @@ tests switch them off to show that the cap alone still turns a bomb into a statu
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import resource
 
@@ -34,8 +33,8 @@ def address_space(pid: int) -> dict[str, int]:
 
 
 def worker_pid(pipeline: ExtractPipeline) -> int:
-    (pid,) = {pipeline.pool.submit(os.getpid).result() for _ in range(3)}  # one worker
-    return pid
+    (worker,) = pipeline.pool.workers
+    return worker.process.pid
 
 
 def stub_report_with(name: str, body: bytes) -> ReportCandidate:
@@ -66,7 +65,7 @@ def pipeline():
 
 
 def test_the_worker_runs_under_the_memory_cap(pipeline):
-    limits = pipeline.pool.submit(resource.getrlimit, resource.RLIMIT_AS).result()
+    limits = asyncio.run(pipeline.pool.run(resource.getrlimit, resource.RLIMIT_AS))
     assert limits[0] == settings.EXTRACT_MEMORY_LIMIT
 
 

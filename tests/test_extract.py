@@ -251,6 +251,13 @@ def sleep_deaf(body: bytes, url: str, content_type: str) -> dict:
     return {}
 
 
+def die_in_worker(body: bytes, url: str, content_type: str) -> dict:
+    """A file that crashes the worker reading it (a segfault in a parser, say)."""
+    import os
+
+    os._exit(9)
+
+
 def report_candidate():
     from crawler.items import ReportCandidate
 
@@ -285,6 +292,21 @@ def test_an_extraction_that_hangs_times_out_in_its_worker_and_the_worker_goes_on
     assert same_pool and pipeline.restarts == 0
 
 
+def test_a_worker_that_dies_under_a_file_is_replaced_and_the_file_tried_once_more():
+    from pipelines.extract import ExtractPipeline, WorkerDied
+
+    pipeline = ExtractPipeline(processes=1, timeout=5.0)
+
+    async def scenario():
+        with pytest.raises(WorkerDied, match="died twice"):
+            await pipeline._run(die_in_worker, b"", "http://example.gov.cn/crash.pdf", "application/pdf")
+        return await pipeline.process_item(report_candidate())
+
+    item = run_in_pipeline(pipeline, scenario)
+    assert item.extracted["title"] == "示例市人民政府2019年政府信息公开工作年度报告"
+    assert pipeline.restarts == 2 and pipeline.processes == 1
+
+
 def test_a_worker_deaf_to_its_alarm_is_killed_and_the_work_queued_behind_it_is_done():
     import asyncio
 
@@ -297,7 +319,7 @@ def test_a_worker_deaf_to_its_alarm_is_killed_and_the_work_queued_behind_it_is_d
         await asyncio.sleep(0.2)
         queued = asyncio.ensure_future(pipeline.process_item(report_candidate()))  # behind it, one worker
         await asyncio.sleep(0.5)
-        workers = list(pipeline.pool._processes.values())
+        workers = [worker.process for worker in pipeline.pool.workers]
         with pytest.raises(ExtractionTimeout):
             await hung
         return await queued, workers
