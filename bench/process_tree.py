@@ -72,12 +72,13 @@ def cpu_seconds(pid: int) -> float:
 
 ROLES = [("redis-server", "redis"), ("crawler.queue.crawl", "crawl"), ("bench.fetch_only", "crawl"),
          ("govarchive backfill", "crawl"), ("govarchive crawl", "crawl"), ("forkserver", "extraction"),
-         ("resource_tracker", "extraction"), ("govarchive writer", "writer"), ("govarchive worker", "worker")]
+         ("multiprocessing.spawn", "extraction"), ("resource_tracker", "extraction"), ("govarchive writer", "writer"),
+         ("govarchive worker", "worker")]
 
 
 def role(command: str) -> str:
-    """What a process of a bench is, from its command line: crawl, extraction (the pool's forkserver and
-    workers), writer, worker (the parent of a distributed crawl), redis, or other."""
+    """What a process of a bench is, from its command line: crawl, extraction (the pool's workers, forked
+    from its forkserver or spawned), writer, worker (the parent of a distributed crawl), redis, or other."""
     return next((name for marker, name in ROLES if marker in command), "other")
 
 

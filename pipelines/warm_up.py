@@ -1,7 +1,7 @@
-"""Imported by the extraction pool's forkserver before it forks the workers (pipelines/extract.py
-``WORKER_MODULES``): one page read as the workers read them builds what the libraries build on first use,
-once, in memory every worker then shares. Most of it is trafilatura's stop-word list for jusText (the union
-of 100 languages' lists): 0.4 s of CPU in each worker otherwise."""
+"""Imported by the extraction pool's forkserver before it forks the workers, or by a single spawned worker as
+it starts (pipelines/extract.py ``WORKER_MODULES``): one page read as the workers read them builds what the
+libraries build on first use, once, in memory the forked workers then share. Most of it is trafilatura's
+stop-word list for jusText (the union of 100 languages' lists): 0.4 s of CPU in each worker otherwise."""
 
 from pipelines.extract import read_page
 

@@ -86,15 +86,16 @@ def test_a_crawl_killed_mid_extraction_leaves_no_process_behind(registry, tmp_pa
 
 
 def wait_for_workers_and_chromium(crawl: subprocess.Popen, timeout: float = 90.0) -> set[int]:
-    """Every process the crawl has started, once extraction workers (children of the forkserver: they exist
-    from the first page handed to the pipeline) and Chromium are both running."""
+    """Every process the crawl has started, once extraction workers (spawned by the crawl, or children of the
+    forkserver with more than one) and Chromium are both running."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and crawl.poll() is None:
         table = process_table()
         tree = descendants({crawl.pid}, table)
         commands = [table[pid][2] for pid in tree]
         forkservers = {pid for pid in tree if table[pid][0] == crawl.pid and "forkserver" in table[pid][2]}
-        workers = descendants(forkservers, table) - forkservers
+        workers = (descendants(forkservers, table) - forkservers) | {
+            pid for pid in tree if table[pid][0] == crawl.pid and "multiprocessing.spawn" in table[pid][2]}
         if workers and any("chromium" in command for command in commands):
             time.sleep(0.5)  # a few more pages into the workers
             return descendants({crawl.pid}, process_table())
