@@ -52,7 +52,7 @@ bench: install
 	$(BIN)/python -m bench.sample_portals
 	$(BIN)/python -m bench.generic_pages
 	$(BIN)/python -m bench.real_figures $(if $(REAL_PAGES),--pages $(REAL_PAGES))
-	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.throughput --rounds 3
 	$(BIN)/python -m bench.save_report
 	$(BIN)/python -m bench.long_backfill
 
