@@ -91,10 +91,13 @@ class _Worker:
         self.tasks: collections.deque[_Task] = collections.deque()
         self.loop: asyncio.AbstractEventLoop | None = None  # the loop that waits for its tasks
         self.kill_timer: asyncio.TimerHandle | None = None
+        self.dead = False  # known dead, its reader not yet told (EOF): it takes nothing more
 
     def takes(self, task: _Task) -> bool:
         """Whether this worker can be sent ``task`` now: when idle, or behind the tasks it has while they fit
         in :data:`QUEUED_BYTES`."""
+        if self.dead:
+            return False
         queued = sum(len(waiting.call) for waiting in itertools.islice(self.tasks, 1, None))
         return not self.tasks or queued + len(task.call) <= QUEUED_BYTES
 
@@ -152,6 +155,7 @@ class ProcessPool:
             worker.pipe.send_bytes(task.call)
         except OSError:  # it died: its reader hears EOF, or (idle) a new one takes its place now
             self.waiting.appendleft(task)
+            worker.dead = True
             if not worker.tasks:
                 self._replace(worker)
             return
@@ -192,7 +196,7 @@ class ProcessPool:
     @staticmethod
     def _kill(worker: _Worker) -> None:
         """Its running task is past its time: kill the worker; its reader hears EOF."""
-        worker.kill_timer = None
+        worker.kill_timer, worker.dead = None, True
         worker.process.kill()
         worker.process.join()
         running = worker.tasks[0].future

@@ -97,6 +97,26 @@ def test_the_tasks_sent_behind_a_task_that_kills_its_worker_are_done_by_the_next
     assert isinstance(lost, WorkerLost) and behind[0] == "behind" and last[0] == "last"
 
 
+def test_a_task_sent_to_a_busy_worker_just_dead_waits_for_the_next_worker():
+    pool = ProcessPool(1, CONTEXT)
+
+    async def scenario():
+        running = asyncio.ensure_future(pool.run(nap, 60, "never"))
+        await asyncio.sleep(0.3)
+        (worker,) = pool.workers
+        worker.process.kill()
+        worker.process.join()
+        after = await pool.run(nap, 0, "after")  # sent before the loop reads the dead worker's EOF
+        with pytest.raises(WorkerLost):
+            await running
+        return after
+
+    try:
+        assert asyncio.run(scenario())[0] == "after"
+    finally:
+        pool.close()
+
+
 def test_a_task_past_its_time_is_killed_with_its_worker_and_the_pool_goes_on(pool):
     async def scenario():
         started = time.monotonic()
