@@ -78,8 +78,9 @@ def _start_worker(crawler_alive, memory_limit: int, warm_up: bool) -> None:
     """Worker initializer: import and warm up the extraction (``warm_up``: a spawned worker; one forked from
     the forkserver has it already, pipelines/warm_up.py), exit with the crawl process, cap the address space."""
     if warm_up:
-        for module in WORKER_MODULES[1:]:  # not "__main__": spawn ran the crawl's main module already
-            importlib.import_module(module)
+        for module in WORKER_MODULES:
+            if module != "__main__":  # spawn ran the crawl's main module already
+                importlib.import_module(module)
     _exit_with_crawler(crawler_alive)
     _cap_address_space(memory_limit)
 

@@ -66,7 +66,6 @@ def _portable(exc: BaseException) -> BaseException:
         pickle.loads(pickle.dumps(exc))
     except Exception:  # noqa: BLE001 - any unpicklable exception
         exc = RuntimeError(f"{type(exc).__name__}: {exc}\n{exc.__notes__[-1]}")
-    exc.__traceback__ = exc.__context__ = exc.__cause__ = None
     return exc
 
 
@@ -206,8 +205,7 @@ class ProcessPool:
     def _lost(self, worker: _Worker, error: Exception) -> None:
         """The worker is gone: its running task fails with ``error`` (unless killed for its time), the tasks
         sent behind it wait again, first, and a new worker takes its place."""
-        self._stop_timer(worker)
-        worker.loop.remove_reader(worker.pipe.fileno())
+        self._unwatch(worker)
         running = worker.tasks.popleft().future
         if not running.done():
             running.set_exception(error)
@@ -217,9 +215,18 @@ class ProcessPool:
         self._dispatch()
 
     def _replace(self, worker: _Worker) -> None:
+        """A new worker in place of ``worker``, which is killed if it is not dead yet (a pipe that gave
+        garbage, not EOF)."""
         worker.pipe.close()
+        worker.process.kill()
         worker.process.join()
         self.workers[self.workers.index(worker)] = self._start()
+
+    @classmethod
+    def _unwatch(cls, worker: _Worker) -> None:
+        """The loop stops waiting for the worker's results and its running task's time."""
+        cls._stop_timer(worker)
+        worker.loop.remove_reader(worker.pipe.fileno())
 
     @staticmethod
     def _stop_timer(worker: _Worker) -> None:
@@ -240,8 +247,7 @@ class ProcessPool:
         self.waiting.clear()
         for worker in self.workers:
             if worker.tasks:
-                self._stop_timer(worker)
-                worker.loop.remove_reader(worker.pipe.fileno())
+                self._unwatch(worker)
                 for task in worker.tasks:
                     task.future.cancel()
             worker.stop(STOP_GRACE)
