@@ -18,6 +18,11 @@ CPU ms per page of the whole process tree (crawls, extraction workers, writer, R
 from start to end and while fetching (from the first request to the last: what bounds pages/s), the peak RSS
 of that tree (sampled every 0.2 s), govarchive's pages/s as a share of fetch-only's, and the CPU the portals'
 server itself used (threads of this process, on the same cores) per page.
+
+With ``--rounds N`` every run is repeated N times, a round being fetch-only then each govarchive run. The
+table shows each run's median round; the share of fetch-only is the median of the rounds' own shares (each
+round's govarchive run against the fetch-only run just before it: this machine's speed drifts between
+rounds, by a fifth and more), with the lowest and highest.
 """
 
 from __future__ import annotations
@@ -121,6 +126,13 @@ def median_run(runs: list[dict]) -> dict:
     return next(run for run in runs if run["pages/s"] == rate)
 
 
+def share(runs: list[dict], baselines: list[dict]) -> str:
+    """The median of the rounds' shares of fetch-only's pages/s, with their range when there are several."""
+    shares = sorted(run["pages/s"] / baseline["pages/s"] for run, baseline in zip(runs, baselines))
+    spread = f" ({shares[0]:.2f}–{shares[-1]:.2f})" if shares[0] != shares[-1] else ""
+    return f"{statistics.median(shares):.2f}×{spread}"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.throughput", description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4], help="govarchive runs (default 1 2 4)")
@@ -138,9 +150,8 @@ def main(argv: list[str] | None = None) -> None:
                 rows[f"govarchive, {n} worker{'s' * (n > 1)}"].append(
                     govarchive(portals, registry, n, Path(tmp) / f"round-{round_}"))
     table = {label: median_run(runs) for label, runs in rows.items()}
-    baseline = table["fetch-only Scrapy"]["pages/s"]
-    for figures in table.values():
-        figures["share of fetch-only"] = f"{figures['pages/s'] / baseline:.2f}×"
+    for label, runs in rows.items():
+        table[label]["share of fetch-only"] = share(runs, rows["fetch-only Scrapy"])
     headers = ["pages", "wall s", "pages/s", "share of fetch-only", "CPU ms/page", "while fetching", "peak RSS MB",
                "reports", "server CPU ms/page"]
     print(tabulate([[label, *(figures.get(h, "-") for h in headers)] for label, figures in table.items()],
