@@ -418,8 +418,9 @@ def render_lines(el, skip=None) -> list[str]:
     buf: list[str] = [el.text or ""]
 
     def flush():
-        if any(buf):
-            lines.append("".join(buf))
+        text = "".join(buf)
+        if text:
+            lines.append(text)
         buf.clear()
 
     walker = etree.iterwalk(el, events=("start", "end", "comment", "pi"))
