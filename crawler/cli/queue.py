@@ -5,6 +5,7 @@ Thin layers over crawler/queue (the design is in its package docstring).
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
@@ -18,10 +19,24 @@ IN_FLIGHT_COLUMNS = [Column("portal", "portal", 16), Column("worker", "worker", 
 
 
 def redis_option(func):
-    func = click.option("--queue", "namespace", default="govarchive", show_default=True,
-                        help="Namespace of the queue's Redis keys (several queues can share one Redis).")(func)
+    """``--redis URL`` and ``--queue NAME``. A Redis that does not answer (or stops answering: a worker or the
+    writer waits for it first, crawler/queue/keys.py ``OUTAGE_RETRY``) ends the command with a one-line error,
+    exit 1."""
+    @functools.wraps(func)
+    def command(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except Exception as exc:
+            from redis import exceptions  # loaded by then: the command that raised uses it
+
+            if not isinstance(exc, (exceptions.ConnectionError, exceptions.TimeoutError)):
+                raise
+            raise click.ClickException(f"no answer from Redis at {kwargs['redis_url']}: {exc}") from None
+
+    command = click.option("--queue", "namespace", default="govarchive", show_default=True,
+                           help="Namespace of the queue's Redis keys (several queues can share one Redis).")(command)
     return click.option("--redis", "redis_url", required=True, metavar="URL",
-                        help="The Redis server of the queue, e.g. redis://queue-host:6379/0.")(func)
+                        help="The Redis server of the queue, e.g. redis://queue-host:6379/0.")(command)
 
 
 def _queue(redis_url, namespace, consumer="", lease=120.0):
@@ -62,7 +77,8 @@ def worker(redis_url, namespace, data_dir, until_empty, lease, batch, overrides)
     from crawler.queue.keys import Keys, connect
     from crawler.queue.worker import Worker
 
-    runner = Worker(connect(redis_url), Keys(namespace), redis_url, data_dir, lease, batch, parse_overrides(overrides))
+    runner = Worker(connect(redis_url, patient=True), Keys(namespace), redis_url, data_dir, lease, batch,
+                    parse_overrides(overrides))
     sys.exit(runner.run(until_empty=until_empty))
 
 
@@ -77,7 +93,7 @@ def writer(redis_url, namespace, data_dir, until_empty):
     from crawler.queue.writer import Writer
 
     try:
-        sys.exit(Writer(connect(redis_url), Keys(namespace), data_dir).run(until_empty=until_empty))
+        sys.exit(Writer(connect(redis_url, patient=True), Keys(namespace), data_dir).run(until_empty=until_empty))
     except LockHeld as exc:
         click.echo(f"govarchive: {exc}", err=True)
         sys.exit(2)

@@ -5,10 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import redis
+from redis.backoff import EqualJitterBackoff
+from redis.retry import Retry
 
 DEFAULT_NAMESPACE = "govarchive"
 WORKERS = "workers"  # consumer group of the portal stream
 WRITERS = "writers"  # consumer group of the results stream
+#: How the processes that run for hours (a worker, its crawl, the writer) ride out a Redis restart or failover:
+#: a command whose connection fails is sent again once Redis answers, after 0.2 s doubling up to 5 s (half of it
+#: at random, so that a fleet of workers does not reconnect at once), and connecting is retried the same way.
+#: With Redis gone for good such a process gives up after about a minute (61 s measured; it exits, and its
+#: portals come back to the queue after their lease).
+OUTAGE_RETRY = Retry(EqualJitterBackoff(cap=5.0, base=0.1), retries=12)
 
 
 @dataclass(frozen=True)
@@ -48,9 +56,11 @@ class Keys:
         return f"{self.ns}:crawl:{entry}"
 
 
-def connect(url: str) -> redis.Redis:
-    """A client for ``redis://host:port/db``, answering str (UTF-8)."""
-    return redis.Redis.from_url(url, decode_responses=True)
+def connect(url: str, patient: bool = False) -> redis.Redis:
+    """A client for ``redis://host:port/db``, answering str (UTF-8). ``patient``: it waits for Redis through an
+    outage (:data:`OUTAGE_RETRY`), for the long-running processes; a one-off command (``enqueue``, ``queue``)
+    fails within seconds instead (redis-py's own retries)."""
+    return redis.Redis.from_url(url, decode_responses=True, **({"retry": OUTAGE_RETRY} if patient else {}))
 
 
 def ensure_group(client: redis.Redis, stream: str, group: str) -> None:

@@ -29,7 +29,7 @@ STATE_TIMEOUT = 300.0  # seconds to wait for the writer's answer
 
 def from_settings(settings) -> "QueueStore":
     queue = settings.getdict("GOVARCHIVE_QUEUE")
-    return QueueStore(connect(queue["redis"]), Keys(queue["ns"]), queue["entries"],
+    return QueueStore(connect(queue["redis"], patient=True), Keys(queue["ns"]), queue["entries"],
                       queue.get("state_timeout", STATE_TIMEOUT))
 
 

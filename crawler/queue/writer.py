@@ -4,7 +4,8 @@ It holds the data directory's lock (crawler/lock.py) for as long as it runs, rea
 the consumer group ``writers`` (after a crash of its own, first what it had read and not acknowledged),
 applies each batch in one transaction (crawler/queue/results.py: idempotent), acknowledges and deletes the
 applied messages, and brings the search index up to date after reports were stored, at most every
-INDEX_EVERY seconds; when the queue has run dry, the checks across reports too (carry-over, copies).
+INDEX_EVERY seconds; when the queue has run dry, the checks across reports too (carry-over, copies). A Redis
+restart is waited out (crawler/queue/keys.py ``OUTAGE_RETRY``).
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ class Writer:
             self.ensure_group()
             self.drain("0")  # what this writer read before it was stopped, unacknowledged
             while True:
-                if not self.drain(">", block_ms) and self.idle():
+                # when nothing new came: what this writer was handed without hearing of it (a reply lost with
+                # its connection, as Redis restarted) is still pending on it
+                if not self.drain(">", block_ms) and not self.drain("0") and self.idle():
                     self.settle()
                     if until_empty:
                         return 0
