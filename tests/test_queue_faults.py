@@ -1,0 +1,166 @@
+"""Faults of a distributed crawl, with a real Redis (Debian's redis-server): each run ends as if nothing had
+happened.
+
+- Redis restarted (with its append-only file, as the README runs it) while pages are being fetched: the
+  worker, its crawl and the writer wait for it.
+- The writer SIGKILLed while it applies results, then started again: it applies what it had read and not
+  applied, once.
+- A portal whose crawl cannot run: given up after MAX_DELIVERIES deliveries, listed as failed.
+- A command that finds no Redis says so in one line; the writer applies messages handed to it without its
+  knowing (a reply lost with its connection).
+
+Four sample portals of the ``fleet`` group are crawled slowly (a 0.3 s delay per host) by one worker, so that
+each fault strikes while pages are being fetched and results written.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+
+import pytest
+import sqlite_utils
+
+from crawler.queue.keys import WRITERS, Keys, connect, ensure_group
+from crawler.queue.portals import MAX_DELIVERIES
+from tests.conftest import TEST_SETTINGS, assert_verified, govarchive
+from tests.redis_server import RedisServer
+from tests.sampleportals import SamplePortals
+from tests.test_distributed import queue_status, start, wait_all
+
+PORTALS = 4
+SLOW = ["-s", "DOWNLOAD_DELAY=0.3", "-s", "AUTOTHROTTLE_START_DELAY=0.3"]
+
+
+@pytest.fixture(scope="module")
+def fleet():
+    with SamplePortals(group="fleet") as portals:
+        yield portals
+
+
+def crawl_with_fault(fleet, data, fault) -> dict:
+    """Four portals crawled by a writer and one worker until the queue is empty, ``fault(server, run, data)``
+    done once 20 pages were fetched (``run``: the ``writer`` and the ``worker`` processes, which it may replace)."""
+    registry = data / "portals.json"
+    registry.write_text(json.dumps(json.loads(fleet.write_registry(data / "fleet.json").read_text())[:PORTALS]))
+    server = RedisServer(data / "redis", appendonly=True)
+    server.start()
+    run, started = {}, []
+    try:
+        govarchive("enqueue", "--redis", server.url, "--portals", registry, "--mode", "backfill")
+        fleet.request_log.clear()
+        run = {"writer": start("writer", "--redis", server.url, "--data", data, "--until-empty"),
+               "worker": start("worker", "--redis", server.url, "--data", data, "--until-empty", "--batch", PORTALS,
+                               *TEST_SETTINGS, *SLOW, "-s", "EXTRACT_PROCESSES=1")}
+        deadline = time.monotonic() + 60
+        while len(fleet.request_log) < 20:
+            assert time.monotonic() < deadline and all(p.poll() is None for p in run.values()), "no crawl"
+            time.sleep(0.05)
+        before = len(fleet.request_log)
+        started += run.values()  # the first writer too, should the fault replace it
+        fault(server, run, data)
+        wait_all(run["writer"], [run["worker"]])
+        return {"data": data, "status": queue_status(server.url), "before": before, "served": len(fleet.request_log),
+                "exit codes": [run["writer"].returncode, run["worker"].returncode],
+                "portals": [p["id"] for p in json.loads(registry.read_text())]}
+    finally:
+        for process in {*started, *run.values()}:
+            process.kill()
+            process.wait()
+        server.stop()
+
+
+def restart_redis(server, run, data) -> None:
+    server.restart(down_for=3)
+
+
+def kill_the_writer(server, run, data) -> None:
+    """SIGKILL the writer once it has stored a report, and start another."""
+    deadline = time.monotonic() + 30
+    while not sqlite_utils.Database(data / "archive.db")["reports"].count:
+        assert time.monotonic() < deadline, "the writer stored no report"
+        time.sleep(0.05)
+    run["writer"].send_signal(signal.SIGKILL)
+    run["writer"].wait()
+    run["writer"] = start("writer", "--redis", server.url, "--data", data, "--until-empty")
+
+
+@pytest.fixture(scope="module")
+def restarted(fleet, tmp_path_factory):
+    return crawl_with_fault(fleet, tmp_path_factory.mktemp("restart"), restart_redis)
+
+
+@pytest.fixture(scope="module")
+def writer_killed(fleet, tmp_path_factory):
+    return crawl_with_fault(fleet, tmp_path_factory.mktemp("writer-killed"), kill_the_writer)
+
+
+@pytest.mark.parametrize("run", ["restarted", "writer_killed"])
+def test_every_portal_is_crawled_and_every_report_stored_once(run, fleet, request):
+    run = request.getfixturevalue(run)
+    assert run["exit codes"] == [0, 0]
+    assert run["before"] < run["served"]  # the fault struck while pages were being fetched
+    status = run["status"]
+    assert (status["pending"], status["in_flight"], status["done"], status["failed"]) == (0, 0, PORTALS, 0)
+    db = sqlite_utils.Database(run["data"] / "archive.db")
+    served = {r.url for r in fleet.extra_reports if r.portal_id in run["portals"]}
+    latest = [row["url"] for row in db.query("select url from reports where is_latest = 1")]
+    assert sorted(latest) == sorted(served) and db["reports"].count == len(served)
+    assert_verified(run["data"])
+
+
+def test_a_portal_whose_crawl_cannot_run_is_given_up(fleet, tmp_path):
+    registry = tmp_path / "portals.json"
+    registry.write_text(json.dumps(json.loads(fleet.write_registry(tmp_path / "fleet.json").read_text())[:1]))
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    writer = start("writer", "--redis", server.url, "--data", tmp_path)  # a crawl asks it what the archive holds
+    try:
+        govarchive("enqueue", "--redis", server.url, "--portals", registry, "--mode", "backfill")
+        # a setting the extraction pipeline refuses: every crawl of the portal stops before it starts
+        govarchive("worker", "--redis", server.url, "--data", tmp_path, "--until-empty", "--lease", "2",
+                   "-s", "EXTRACT_PROCESSES=many", timeout=120)
+        status = queue_status(server.url)
+        failed = connect(server.url).hgetall(Keys().failed)
+    finally:
+        writer.terminate()
+        writer.wait()
+        server.stop()
+    assert (status["pending"], status["in_flight"], status["done"], status["failed"]) == (0, 0, 0, 1)
+    (record,) = map(json.loads, failed.values())
+    assert record["deliveries"] == MAX_DELIVERIES and "could not run" in record["reason"]
+
+
+def test_a_command_that_finds_no_redis_says_so_in_one_line():
+    result = govarchive("queue", "--redis", "redis://127.0.0.1:1/0", check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == ["Error: no answer from Redis at redis://127.0.0.1:1/0: "
+                                                  "Error 111 connecting to 127.0.0.1:1. Connection refused."]
+
+
+def test_results_handed_to_the_writer_unawares_are_applied(tmp_path):
+    """A reply lost with its connection leaves messages pending on the writer that it never saw: it reads them
+    once nothing new comes. Here a transaction adds a message and hands it to the writer's name at once (the
+    writer, blocked on new messages, is not woken)."""
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    writer = start("writer", "--redis", server.url, "--data", tmp_path)
+    try:
+        client, keys = connect(server.url), Keys()
+        ensure_group(client, keys.results, WRITERS)
+        time.sleep(1)  # the writer waits for new messages
+        body = {"key": "lost-reply", "mode": "backfill", "started_at": "2026-12-04T00:00:00Z"}
+        with client.pipeline() as lost:
+            lost.xadd(keys.results, {"kind": "crawl_start", "body": json.dumps(body)})
+            lost.xreadgroup(WRITERS, "writer", {keys.results: ">"}).execute()
+        deadline = time.monotonic() + 20
+        while client.xlen(keys.results):  # applied messages are deleted
+            assert time.monotonic() < deadline and writer.poll() is None, "the writer never applied it"
+            time.sleep(0.1)
+    finally:
+        writer.terminate()
+        writer.wait()
+        server.stop()
+    db = sqlite_utils.Database(tmp_path / "archive.db")
+    assert [row["run_key"] for row in db.query("select run_key from crawls")] == ["lost-reply"]
