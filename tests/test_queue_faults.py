@@ -122,14 +122,16 @@ def test_a_portal_whose_crawl_cannot_run_is_given_up(fleet, tmp_path):
         govarchive("worker", "--redis", server.url, "--data", tmp_path, "--until-empty", "--lease", "2",
                    "-s", "EXTRACT_PROCESSES=many", timeout=120)
         status = queue_status(server.url)
-        failed = connect(server.url).hgetall(Keys().failed)
+        table = govarchive("queue", "--redis", server.url).stdout
     finally:
         writer.terminate()
         writer.wait()
         server.stop()
     assert (status["pending"], status["in_flight"], status["done"], status["failed"]) == (0, 0, 0, 1)
-    (record,) = map(json.loads, failed.values())
-    assert record["deliveries"] == MAX_DELIVERIES and "could not run" in record["reason"]
+    (failed,) = status["failed_portals"]
+    assert failed["portal"] == json.loads(registry.read_text())[0]["id"] and failed["deliveries"] == MAX_DELIVERIES
+    assert failed["reason"] == f"the crawl could not run (exit 2) in {MAX_DELIVERIES} deliveries"
+    assert failed["reason"] in table and failed["portal"] in table
 
 
 def test_a_command_that_finds_no_redis_says_so_in_one_line():

@@ -16,6 +16,8 @@ from crawler.registry import RegistryError, load_registry, portal_for_url
 
 IN_FLIGHT_COLUMNS = [Column("portal", "portal", 16), Column("worker", "worker", 24), Column("entry", "entry", 16),
                      Column("idle_seconds", "idle s", 7, ">"), Column("deliveries", "tries", 5, ">")]
+FAILED_COLUMNS = [Column("portal", "failed portal", 16), Column("at", "given up at", 20),
+                  Column("deliveries", "tries", 5, ">"), Column("reason", "why", 60)]
 
 
 def redis_option(func):
@@ -103,13 +105,15 @@ def writer(redis_url, namespace, data_dir, until_empty):
 @redis_option
 @format_option(choices=("table", "json"))
 def queue_status(redis_url, namespace, fmt):
-    """Portals pending, in flight (by worker, since when), done and failed."""
+    """Portals pending, in flight (by worker, since when), done and failed (each with why)."""
     queue = _queue(redis_url, namespace)
-    counts, in_flight = queue.counts(), queue.in_flight()
+    counts, in_flight, failed = queue.counts(), queue.in_flight(), queue.failed_portals()
     if fmt == "json":
-        echo_json({**counts, "in_flight_portals": in_flight})
+        echo_json({**counts, "in_flight_portals": in_flight, "failed_portals": failed})
         return
     click.echo(f"{counts['pending']} pending, {counts['in_flight']} in flight, {counts['done']} done, "
                f"{counts['failed']} failed")
-    if in_flight:
-        emit(in_flight, IN_FLIGHT_COLUMNS, fmt)
+    for rows, columns in ((in_flight, IN_FLIGHT_COLUMNS), (failed, FAILED_COLUMNS)):
+        if rows:
+            click.echo()
+            emit(rows, columns, fmt)

@@ -109,6 +109,12 @@ class PortalQueue:
         counts = self.counts()
         return counts["pending"] == 0 and counts["in_flight"] == 0
 
+    def failed_portals(self) -> list[dict]:
+        """The entries given up: ``entry, portal, reason, deliveries, at``, the latest first."""
+        failed = self.client.hgetall(self.keys.failed)
+        rows = [{"entry": entry, **json.loads(record)} for entry, record in failed.items()]
+        return sorted(rows, key=lambda row: row["at"], reverse=True)
+
     def in_flight(self) -> list[dict]:
         """The leased entries: ``entry, worker, idle_seconds, deliveries``, and the portal of each."""
         self.ensure_group()
