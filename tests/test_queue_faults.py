@@ -5,6 +5,8 @@ happened.
   worker, its crawl and the writer wait for it.
 - The writer SIGKILLed while it applies results, then started again: it applies what it had read and not
   applied, once.
+- The worker's crawl stopped by SIGTERM before it finished: its portals are not done, they are leased again
+  and finished.
 - A portal whose crawl cannot run: given up after MAX_DELIVERIES deliveries, listed as failed.
 - A command that finds no Redis says so in one line; the writer applies messages handed to it without its
   knowing (a reply lost with its connection).
@@ -16,8 +18,10 @@ each fault strikes while pages are being fetched and results written.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -30,6 +34,7 @@ from tests.sampleportals import SamplePortals
 from tests.test_distributed import queue_status, start, wait_all
 
 PORTALS = 4
+LEASE = 3  # seconds: portals not done come back this soon
 SLOW = ["-s", "DOWNLOAD_DELAY=0.3", "-s", "AUTOTHROTTLE_START_DELAY=0.3"]
 
 
@@ -52,7 +57,7 @@ def crawl_with_fault(fleet, data, fault) -> dict:
         fleet.request_log.clear()
         run = {"writer": start("writer", "--redis", server.url, "--data", data, "--until-empty"),
                "worker": start("worker", "--redis", server.url, "--data", data, "--until-empty", "--batch", PORTALS,
-                               *TEST_SETTINGS, *SLOW, "-s", "EXTRACT_PROCESSES=1")}
+                               "--lease", LEASE, *TEST_SETTINGS, *SLOW, "-s", "EXTRACT_PROCESSES=1")}
         deadline = time.monotonic() + 60
         while len(fleet.request_log) < 20:
             assert time.monotonic() < deadline and all(p.poll() is None for p in run.values()), "no crawl"
@@ -86,6 +91,27 @@ def kill_the_writer(server, run, data) -> None:
     run["writer"] = start("writer", "--redis", server.url, "--data", data, "--until-empty")
 
 
+def stop_the_crawl(server, run, data) -> None:
+    """SIGTERM the worker's crawl (as ``kill`` does): Scrapy closes it before it has finished."""
+    (crawl,) = [pid for pid in map(int, filter(str.isdigit, os.listdir("/proc")))
+                if _parent(pid) == run["worker"].pid and b"crawler.queue.crawl" in _command(pid)]
+    os.kill(crawl, signal.SIGTERM)
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _command(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 @pytest.fixture(scope="module")
 def restarted(fleet, tmp_path_factory):
     return crawl_with_fault(fleet, tmp_path_factory.mktemp("restart"), restart_redis)
@@ -96,7 +122,12 @@ def writer_killed(fleet, tmp_path_factory):
     return crawl_with_fault(fleet, tmp_path_factory.mktemp("writer-killed"), kill_the_writer)
 
 
-@pytest.mark.parametrize("run", ["restarted", "writer_killed"])
+@pytest.fixture(scope="module")
+def crawl_stopped(fleet, tmp_path_factory):
+    return crawl_with_fault(fleet, tmp_path_factory.mktemp("crawl-stopped"), stop_the_crawl)
+
+
+@pytest.mark.parametrize("run", ["restarted", "writer_killed", "crawl_stopped"])
 def test_every_portal_is_crawled_and_every_report_stored_once(run, fleet, request):
     run = request.getfixturevalue(run)
     assert run["exit codes"] == [0, 0]
@@ -130,7 +161,7 @@ def test_a_portal_whose_crawl_cannot_run_is_given_up(fleet, tmp_path):
     assert (status["pending"], status["in_flight"], status["done"], status["failed"]) == (0, 0, 0, 1)
     (failed,) = status["failed_portals"]
     assert failed["portal"] == json.loads(registry.read_text())[0]["id"] and failed["deliveries"] == MAX_DELIVERIES
-    assert failed["reason"] == f"the crawl could not run (exit 2) in {MAX_DELIVERIES} deliveries"
+    assert failed["reason"] == f"the crawl did not finish (exit 2) in {MAX_DELIVERIES} deliveries"
     assert failed["reason"] in table and failed["portal"] in table
 
 

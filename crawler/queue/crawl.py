@@ -5,7 +5,8 @@ writer, its WARC files into the shared data directory. It ends when the worker t
 end of a pipe whose write end only the worker holds reads EOF), however the worker dies.
 
 Exit codes as ``govarchive crawl``: 0 finished, 1 finished with errors, 2 could not run (e.g. no answer from
-the writer).
+the writer); and 3 stopped by SIGTERM or SIGINT before it finished (Scrapy's close reason ``shutdown``): its
+portals are not done, the worker leaves them to be leased again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import socket
 import sys
 import threading
 from pathlib import Path
+
+EXIT_INTERRUPTED = 3
+INTERRUPTED_STATUS = "stopped: shutdown"  # the crawls row of a crawl Scrapy closed on SIGTERM or SIGINT
 
 
 def exit_with_worker(alive_fd: int, code: int) -> None:
@@ -62,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     except CrawlNotStarted as exc:
         print(f"govarchive worker crawl: {exc}", file=sys.stderr)
         return EXIT_COULD_NOT_RUN
+    if row.get("status") == INTERRUPTED_STATUS:
+        return EXIT_INTERRUPTED
     return row.get("exit_code", EXIT_COULD_NOT_RUN)
 
 

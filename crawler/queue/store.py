@@ -77,7 +77,7 @@ class QueueStore:
     def finish_crawl(self, crawl_id: str, exit_code: int, status: str | None = None, **counts) -> None:
         self.sender.send("crawl_finish", key=crawl_id, exit_code=exit_code, status=status, counts=counts)
         self.sender.flush()  # everything this run sent is with the writer before the portal is acknowledged
-        self.finished = {"id": crawl_id, "exit_code": exit_code, **counts}
+        self.finished = {"id": crawl_id, "exit_code": exit_code, "status": status, **counts}
 
     def crawl_row(self, crawl_id: str) -> dict:
         return self.finished

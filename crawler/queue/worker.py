@@ -2,9 +2,10 @@
 
 Each round leases up to ``batch`` portals (a dead worker's first, once their lease has run out) and crawls
 those of one mode together in a child process (crawler/queue/crawl.py), refreshing the leases while it
-runs. A crawl that finished (exit 0 or 1) acknowledges its entries; one that could not run leaves them to be
-leased again, and after MAX_DELIVERIES they are given up. Killed at any moment, a worker loses nothing: its
-child ends with it, and its entries go to another worker once their lease runs out.
+runs. A crawl that finished (exit 0 or 1) acknowledges its entries; one that did not (it could not run, or
+a signal stopped it) leaves them to be leased again, and after MAX_DELIVERIES they are given up. Killed at
+any moment, a worker loses nothing: its child ends with it, and its entries go to another worker once their
+lease runs out.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class Worker:
                 self.queue.ack(lease, {"portal": lease.portal.get("id"), "worker": self.name, "exit_code": exit_code,
                                        "seconds": round(seconds, 1), "deliveries": lease.deliveries})
             elif lease.deliveries >= MAX_DELIVERIES:
-                self.queue.fail(lease, f"the crawl could not run (exit {exit_code}) in {lease.deliveries} deliveries")
+                self.queue.fail(lease, f"the crawl did not finish (exit {exit_code}) in {lease.deliveries} deliveries")
             else:
-                logger.warning("portal %s: the crawl could not run (exit %s); it will be leased again",
+                logger.warning("portal %s: the crawl did not finish (exit %s); it will be leased again",
                                lease.portal.get("id"), exit_code)
