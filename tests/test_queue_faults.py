@@ -21,11 +21,11 @@ import json
 import os
 import signal
 import time
-from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+from bench.process_tree import command_line, descendants
 from crawler.queue.keys import WRITERS, Keys, connect, ensure_group
 from crawler.queue.portals import MAX_DELIVERIES
 from tests.conftest import TEST_SETTINGS, assert_verified, govarchive
@@ -93,23 +93,8 @@ def kill_the_writer(server, run, data) -> None:
 
 def stop_the_crawl(server, run, data) -> None:
     """SIGTERM the worker's crawl (as ``kill`` does): Scrapy closes it before it has finished."""
-    (crawl,) = [pid for pid in map(int, filter(str.isdigit, os.listdir("/proc")))
-                if _parent(pid) == run["worker"].pid and b"crawler.queue.crawl" in _command(pid)]
+    (crawl,) = [pid for pid in descendants(run["worker"].pid) if "crawler.queue.crawl" in command_line(pid)]
     os.kill(crawl, signal.SIGTERM)
-
-
-def _parent(pid: int) -> int | None:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-def _command(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
 
 
 @pytest.fixture(scope="module")
