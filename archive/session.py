@@ -13,6 +13,12 @@ from archive.store import SqliteStore
 from archive.warc import WarcWriter
 
 
+def crawl_status(reason: str) -> str | None:
+    """The ``crawls`` row's status for Scrapy's close reason: None when the crawl finished, else what stopped it
+    (``stopped: shutdown`` for SIGTERM or SIGINT)."""
+    return None if reason == "finished" else f"stopped: {reason}"
+
+
 class ArchiveSession:
     """The WARC writer and the store (archive/store.py) of one run, and the run's report counts.
 
@@ -70,7 +76,7 @@ class ArchiveSession:
         self.store.close()
         errors = errors or {}
         self.store.finish_crawl(
-            self.crawl_id, exit_code, None if reason == "finished" else f"stopped: {reason}",
+            self.crawl_id, exit_code, crawl_status(reason),
             pages_fetched=pages_fetched, bytes_fetched=bytes_fetched, pages_second_phase=pages_second_phase,
             errors=sum(errors.values()), error_counts=errors, **self.counts,
         )

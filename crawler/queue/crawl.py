@@ -20,7 +20,6 @@ import threading
 from pathlib import Path
 
 EXIT_INTERRUPTED = 3
-INTERRUPTED_STATUS = "stopped: shutdown"  # the crawls row of a crawl Scrapy closed on SIGTERM or SIGINT
 
 
 def exit_with_worker(alive_fd: int, code: int) -> None:
@@ -47,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Imported here, not above: each extraction worker runs this module again as its ``__mp_main__``
     # (multiprocessing does that for a main module run with -m), and must not load Scrapy for nothing.
+    from archive.session import crawl_status
     from crawler.registry import portal_from_dict
     from crawler.run import EXIT_COULD_NOT_RUN, CrawlNotStarted, run_crawl
 
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     except CrawlNotStarted as exc:
         print(f"govarchive worker crawl: {exc}", file=sys.stderr)
         return EXIT_COULD_NOT_RUN
-    if row.get("status") == INTERRUPTED_STATUS:
+    if row.get("status") == crawl_status("shutdown"):  # Scrapy's close reason on SIGTERM or SIGINT
         return EXIT_INTERRUPTED
     return row.get("exit_code", EXIT_COULD_NOT_RUN)
 
