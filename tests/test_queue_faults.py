@@ -7,6 +7,8 @@ happened.
   applied, once.
 - The worker's crawl stopped by SIGTERM before it finished: its portals are not done, they are leased again
   and finished.
+- The worker stopped by SIGTERM: it stops its crawl, hands its portals back at once and exits, leaving no
+  process; a worker started after it (with a lease far longer than the test) finishes them.
 - A portal whose crawl cannot run: given up after MAX_DELIVERIES deliveries, listed as failed.
 - A command that finds no Redis says so in one line; the writer applies messages handed to it without its
   knowing (a reply lost with its connection).
@@ -44,9 +46,15 @@ def fleet():
         yield portals
 
 
+def start_worker(server, data, lease=LEASE):
+    return start("worker", "--redis", server.url, "--data", data, "--until-empty", "--batch", PORTALS,
+                 "--lease", lease, *TEST_SETTINGS, *SLOW, "-s", "EXTRACT_PROCESSES=1")
+
+
 def crawl_with_fault(fleet, data, fault) -> dict:
     """Four portals crawled by a writer and one worker until the queue is empty, ``fault(server, run, data)``
-    done once 20 pages were fetched (``run``: the ``writer`` and the ``worker`` processes, which it may replace)."""
+    done once 20 pages were fetched (``run``: the ``writer`` and the ``worker`` processes, which it may replace;
+    what it returns is added to the result)."""
     registry = data / "portals.json"
     registry.write_text(json.dumps(json.loads(fleet.write_registry(data / "fleet.json").read_text())[:PORTALS]))
     server = RedisServer(data / "redis", appendonly=True)
@@ -56,19 +64,18 @@ def crawl_with_fault(fleet, data, fault) -> dict:
         govarchive("enqueue", "--redis", server.url, "--portals", registry, "--mode", "backfill")
         fleet.request_log.clear()
         run = {"writer": start("writer", "--redis", server.url, "--data", data, "--until-empty"),
-               "worker": start("worker", "--redis", server.url, "--data", data, "--until-empty", "--batch", PORTALS,
-                               "--lease", LEASE, *TEST_SETTINGS, *SLOW, "-s", "EXTRACT_PROCESSES=1")}
+               "worker": start_worker(server, data)}
         deadline = time.monotonic() + 60
         while len(fleet.request_log) < 20:
             assert time.monotonic() < deadline and all(p.poll() is None for p in run.values()), "no crawl"
             time.sleep(0.05)
         before = len(fleet.request_log)
         started += run.values()  # the first writer too, should the fault replace it
-        fault(server, run, data)
+        observed = fault(server, run, data) or {}
         wait_all(run["writer"], [run["worker"]])
         return {"data": data, "status": queue_status(server.url), "before": before, "served": len(fleet.request_log),
-                "exit codes": [run["writer"].returncode, run["worker"].returncode],
-                "portals": [p["id"] for p in json.loads(registry.read_text())]}
+                "exit codes": [run["writer"].returncode, run["worker"].returncode], "done": done(server.url),
+                "portals": [p["id"] for p in json.loads(registry.read_text())], **observed}
     finally:
         for process in {*started, *run.values()}:
             process.kill()
@@ -97,6 +104,29 @@ def stop_the_crawl(server, run, data) -> None:
     os.kill(crawl, signal.SIGTERM)
 
 
+def stop_the_worker(server, run, data) -> dict:
+    """SIGTERM the worker (as ``kill`` and systemd do), then start another, whose lease (120 s) would keep the
+    portals from it for the rest of the test had the first not handed them back."""
+    worker = run["worker"]
+    tree = descendants(worker.pid)
+    worker.send_signal(signal.SIGTERM)
+    exit_code = worker.wait(timeout=60)
+    stopped = {"exit code": exit_code, "status": queue_status(server.url), "left": tree_left(tree)}
+    run["worker"] = start_worker(server, data, lease=120)
+    return {"stopped": stopped}
+
+
+def tree_left(pids) -> list[str]:
+    """The command lines of those of ``pids`` still running a second later."""
+    time.sleep(1)
+    return [line for line in map(command_line, pids) if line]
+
+
+def done(redis_url) -> list[dict]:
+    """What the worker said of each portal it finished (``<ns>:done``)."""
+    return [json.loads(summary) for summary in connect(redis_url).hvals(Keys().done)]
+
+
 @pytest.fixture(scope="module")
 def restarted(fleet, tmp_path_factory):
     return crawl_with_fault(fleet, tmp_path_factory.mktemp("restart"), restart_redis)
@@ -112,7 +142,12 @@ def crawl_stopped(fleet, tmp_path_factory):
     return crawl_with_fault(fleet, tmp_path_factory.mktemp("crawl-stopped"), stop_the_crawl)
 
 
-@pytest.mark.parametrize("run", ["restarted", "writer_killed", "crawl_stopped"])
+@pytest.fixture(scope="module")
+def worker_stopped(fleet, tmp_path_factory):
+    return crawl_with_fault(fleet, tmp_path_factory.mktemp("worker-stopped"), stop_the_worker)
+
+
+@pytest.mark.parametrize("run", ["restarted", "writer_killed", "crawl_stopped", "worker_stopped"])
 def test_every_portal_is_crawled_and_every_report_stored_once(run, fleet, request):
     run = request.getfixturevalue(run)
     assert run["exit codes"] == [0, 0]
@@ -124,6 +159,17 @@ def test_every_portal_is_crawled_and_every_report_stored_once(run, fleet, reques
     latest = [row["url"] for row in db.query("select url from reports where is_latest = 1")]
     assert sorted(latest) == sorted(served) and db["reports"].count == len(served)
     assert_verified(run["data"])
+
+
+def test_a_stopped_worker_hands_its_portals_back_and_leaves_no_process(worker_stopped):
+    stopped = worker_stopped["stopped"]
+    assert stopped["exit code"] == 3  # --until-empty, stopped before the queue was empty
+    assert stopped["left"] == []  # its crawl and the crawl's extraction worker ended with it
+    status = stopped["status"]
+    assert status["in_flight"] == 0 and status["in_flight_portals"] == []
+    assert status["pending"] == PORTALS - status["done"] > 0
+    # the stopped delivery did not count: each portal was finished by its first delivery that was not stopped
+    assert sorted(summary["deliveries"] for summary in worker_stopped["done"]) == [1] * PORTALS
 
 
 def test_a_portal_whose_crawl_cannot_run_is_given_up(fleet, tmp_path):

@@ -75,7 +75,10 @@ def enqueue(redis_url, namespace, registry, urls, mode):
               help="Portals leased and crawled together.")
 @settings_option
 def worker(redis_url, namespace, data_dir, until_empty, lease, batch, overrides):
-    """Crawl portals from the queue, writing WARC files into DATA/warc and rows through the writer."""
+    """Crawl portals from the queue, writing WARC files into DATA/warc and rows through the writer.
+
+    Stopped (SIGTERM, Ctrl-C), it closes its crawl, hands its portals back to the queue and exits 0 (3 with
+    --until-empty: the queue was not empty)."""
     from crawler.queue.keys import Keys, connect
     from crawler.queue.worker import Worker
 

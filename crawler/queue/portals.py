@@ -2,9 +2,11 @@
 
 A lease is a pending entry of the consumer group ``workers``: XREADGROUP hands out new entries, XAUTOCLAIM
 those a consumer has held longer than the lease time without refreshing them (a dead worker), XCLAIM with
-no minimum idle time refreshes a lease, XACK ends it. Entries stay in the stream once acknowledged (so the
-group's lag counts exactly the entries not yet handed out); ``<ns>:done`` and ``<ns>:failed`` say how each
-ended.
+no minimum idle time refreshes a lease, XACK ends it. A worker that stops hands its leases back unfinished
+(``release``): XCLAIM makes them idle for longer than any lease (:data:`HANDED_BACK_MS`), so that the next
+worker to lease takes them at once, and puts their delivery count back. Entries stay in the stream once
+acknowledged (so the group's lag counts exactly the entries not yet handed out); ``<ns>:done`` and
+``<ns>:failed`` say how each ended.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import redis
 from crawler.queue.keys import WORKERS, Keys, ensure_group
 
 MAX_DELIVERIES = 4  # a portal whose crawl has failed this often is given up (``<ns>:failed``)
+HANDED_BACK_MS = 365 * 24 * 3600 * 1000  # the idle time of a lease handed back: longer than any lease
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,15 @@ class PortalQueue:
             self.client.xclaim(self.keys.portals, WORKERS, self.consumer, 0, [lease.entry for lease in leases],
                                justid=True)
 
+    def release(self, leases: list[Lease]) -> None:
+        """Hand the leases back unfinished (this worker stops): any worker leases them at once, and this
+        delivery does not count against MAX_DELIVERIES (it was not the portal's fault)."""
+        pipe = self.client.pipeline()
+        for lease in leases:
+            pipe.xclaim(self.keys.portals, WORKERS, self.consumer, 0, [lease.entry], idle=HANDED_BACK_MS,
+                        retrycount=lease.deliveries - 1, justid=True)
+        pipe.execute()
+
     def ack(self, lease: Lease, summary: dict) -> None:
         """The portal's crawl is over: the entry is done, and what it fetched need not be kept for reuse."""
         pipe = self.client.pipeline()
@@ -95,13 +107,15 @@ class PortalQueue:
         pipe.execute()
 
     def counts(self) -> dict:
-        """``pending`` (not handed out yet), ``in_flight`` (leased), ``done``, ``failed``."""
+        """``pending`` (not handed out yet, or handed back), ``in_flight`` (leased), ``done``, ``failed``."""
         self.ensure_group()
         group = next(g for g in self.client.xinfo_groups(self.keys.portals) if g["name"] == WORKERS)
         lag = group.get("lag")
         if lag is None:  # Redis cannot tell (older than 7, or entries deleted): count them
             lag = len(self.client.xrange(self.keys.portals, min=f"({group['last-delivered-id']}", max="+"))
-        return {"pending": lag, "in_flight": group["pending"],
+        handed_back = len(self.client.xpending_range(self.keys.portals, WORKERS, min="-", max="+", count=10_000,
+                                                     idle=HANDED_BACK_MS))
+        return {"pending": lag + handed_back, "in_flight": group["pending"] - handed_back,
                 "done": self.client.hlen(self.keys.done), "failed": self.client.hlen(self.keys.failed)}
 
     def is_empty(self) -> bool:
@@ -118,7 +132,8 @@ class PortalQueue:
     def in_flight(self) -> list[dict]:
         """The leased entries: ``entry, worker, idle_seconds, deliveries``, and the portal of each."""
         self.ensure_group()
-        rows = self.client.xpending_range(self.keys.portals, WORKERS, min="-", max="+", count=10_000)
+        rows = [row for row in self.client.xpending_range(self.keys.portals, WORKERS, min="-", max="+", count=10_000)
+                if row["time_since_delivered"] < HANDED_BACK_MS]
         portals = {entry: json.loads(fields["portal"]).get("id") for entry, fields in
                    self.client.xrange(self.keys.portals, min=rows[0]["message_id"], max=rows[-1]["message_id"])} \
             if rows else {}

@@ -6,6 +6,11 @@ runs. A crawl that finished (exit 0 or 1) acknowledges its entries; one that did
 a signal stopped it) leaves them to be leased again, and after MAX_DELIVERIES they are given up. Killed at
 any moment, a worker loses nothing: its child ends with it, and its entries go to another worker once their
 lease runs out.
+
+Stopped (SIGTERM, as ``kill`` and systemd send, or SIGINT, Ctrl-C), a worker stops its crawl as Scrapy
+does on SIGTERM (a second signal forces it), hands its portals back unfinished, and exits: another worker
+leases them at once, and resumes them from what this one archived. The crawl runs in a process group of its
+own, so that a Ctrl-C reaches it once, through the worker.
 """
 
 from __future__ import annotations
@@ -13,16 +18,19 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 from itertools import groupby
 
+from crawler.queue.crawl import EXIT_INTERRUPTED
 from crawler.queue.keys import Keys
 from crawler.queue.portals import MAX_DELIVERIES, Lease, PortalQueue
 
 logger = logging.getLogger(__name__)
+SIGNAL_POLL = 0.5  # seconds: how soon a signal to the worker reaches its crawl
 
 
 class Worker:
@@ -37,22 +45,38 @@ class Worker:
         self.batch = batch
         self.settings = settings or {}
         self.state_timeout = state_timeout
+        self.stops = 0
+        """SIGTERM and SIGINT received."""
 
     def run(self, until_empty: bool = False, poll: float = 1.0) -> int:
-        """Crawl leased portals until stopped, or (``until_empty``) until the queue holds nothing pending or in
-        flight."""
-        while True:
-            leases = self.queue.lease(self.batch)
-            if not leases:
-                if until_empty and self.queue.is_empty():
-                    return 0
-                time.sleep(poll)
-                continue
-            for mode, group in groupby(sorted(leases, key=lambda lease: lease.mode), key=lambda lease: lease.mode):
-                self.crawl(mode, list(group))
+        """Crawl leased portals until stopped (exit 0), or (``until_empty``) until the queue holds nothing
+        pending or in flight (exit 0; stopped before, exit 3)."""
+        handlers = {signum: signal.signal(signum, self.stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            while not self.stops:
+                leases = self.queue.lease(self.batch)
+                if not leases:
+                    if until_empty and self.queue.is_empty():
+                        return 0
+                    time.sleep(poll)
+                for mode, group in groupby(sorted(leases, key=lambda lease: lease.mode), key=lambda lease: lease.mode):
+                    self.crawl(mode, list(group))
+            return EXIT_INTERRUPTED if until_empty else 0
+        finally:
+            for signum, handler in handlers.items():
+                signal.signal(signum, handler)
 
-    def crawl(self, mode: str, leases: list[Lease]) -> int:
-        """Crawl the portals of ``leases`` in a child process, keeping the leases; then end them."""
+    def stop(self, signum, frame) -> None:
+        """SIGTERM or SIGINT: take no more portals, and stop the crawl under way (:meth:`crawl` passes each
+        signal on as a SIGTERM: Scrapy closes the crawl on the first and forces it on the second)."""
+        self.stops += 1
+
+    def crawl(self, mode: str, leases: list[Lease]) -> int | None:
+        """Crawl the portals of ``leases`` in a child process, keeping the leases; then end them. Once the worker
+        is stopping, hand them back instead (None)."""
+        if self.stops:
+            self.queue.release(leases)
+            return None
         alive, child_end = os.pipe()[::-1]  # the worker keeps the write end: the child sees EOF when it dies
         command = [sys.executable, "-m", "crawler.queue.crawl", "--redis", self.redis_url, "--ns", self.keys.ns,
                    "--data", self.data_dir, "--mode", mode, "--alive-fd", str(child_end),
@@ -60,25 +84,38 @@ class Worker:
                    "--leases", json.dumps([{"entry": lease.entry, "portal": lease.portal} for lease in leases],
                                           ensure_ascii=False)]
         started = time.monotonic()
-        child = subprocess.Popen(command, pass_fds=[child_end])
+        child = subprocess.Popen(command, pass_fds=[child_end], process_group=0)
         os.close(child_end)
         try:
-            while child.poll() is None:
-                self.queue.refresh(leases)
-                try:
-                    child.wait(timeout=self.lease_seconds / 4)
-                except subprocess.TimeoutExpired:
-                    pass
+            self.watch(child, leases)
         finally:
             os.close(alive)
         self.end(leases, child.returncode, time.monotonic() - started)
         return child.returncode
+
+    def watch(self, child: subprocess.Popen, leases: list[Lease]) -> None:
+        """Wait for the crawl to end, refreshing its leases every quarter of the lease time, and passing each
+        signal the worker receives on to it."""
+        refreshed, passed_on = time.monotonic(), 0
+        while child.poll() is None:
+            for _ in range(passed_on, self.stops):
+                child.send_signal(signal.SIGTERM)
+            passed_on = self.stops
+            if time.monotonic() - refreshed >= self.lease_seconds / 4:
+                self.queue.refresh(leases)
+                refreshed = time.monotonic()
+            try:
+                child.wait(timeout=SIGNAL_POLL)
+            except subprocess.TimeoutExpired:
+                pass
 
     def end(self, leases: list[Lease], exit_code: int, seconds: float) -> None:
         for lease in leases:
             if exit_code in (0, 1):
                 self.queue.ack(lease, {"portal": lease.portal.get("id"), "worker": self.name, "exit_code": exit_code,
                                        "seconds": round(seconds, 1), "deliveries": lease.deliveries})
+            elif self.stops:
+                self.queue.release([lease])
             elif lease.deliveries >= MAX_DELIVERIES:
                 self.queue.fail(lease, f"the crawl did not finish (exit {exit_code}) in {lease.deliveries} deliveries")
             else:
