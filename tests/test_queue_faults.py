@@ -11,7 +11,8 @@ happened.
   process; a worker started after it (with a lease far longer than the test) finishes them.
 - A portal whose crawl cannot run: given up after MAX_DELIVERIES deliveries, listed as failed.
 - A command that finds no Redis says so in one line; the writer applies messages handed to it without its
-  knowing (a reply lost with its connection).
+  knowing (a reply lost with its connection), and brings up to date a search index its predecessor, killed,
+  left behind.
 
 Four sample portals of the ``fleet`` group are crawled slowly (a 0.3 s delay per host) by one worker, so that
 each fault strikes while pages are being fetched and results written.
@@ -21,12 +22,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import time
 
 import pytest
 import sqlite_utils
 
+from archive.search import index_is_current
 from bench.process_tree import command_line, descendants
 from crawler.queue.keys import WRITERS, Keys, connect, ensure_group
 from crawler.queue.portals import MAX_DELIVERIES
@@ -228,3 +231,21 @@ def test_results_handed_to_the_writer_unawares_are_applied(tmp_path):
         server.stop()
     db = sqlite_utils.Database(tmp_path / "archive.db")
     assert [row["run_key"] for row in db.query("select run_key from crawls")] == ["lost-reply"]
+
+
+def test_a_writer_brings_up_to_date_the_search_index_its_predecessor_left_behind(crawled_archive, tmp_path):
+    """A writer killed after it stored reports and before it indexed them: the next one indexes them, even with
+    nothing left to apply (Datasette reads the index as it is)."""
+    data = tmp_path / "data"
+    shutil.copytree(crawled_archive[0], data, ignore=shutil.ignore_patterns("*.lock"))
+    db = sqlite_utils.Database(data / "archive.db")
+    db.execute("delete from reports_fts_info")  # as if the last reports had been stored after the index
+    db.conn.commit()
+    assert not index_is_current(db)
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    try:
+        govarchive("writer", "--redis", server.url, "--data", data, "--until-empty", timeout=120)
+    finally:
+        server.stop()
+    assert index_is_current(sqlite_utils.Database(data / "archive.db"))

@@ -35,9 +35,10 @@ class Writer:
         self.data_dir = data_dir
         self.consumer = consumer
         self.portals = PortalQueue(client, keys)
-        self.index_due = False
+        # due at first: the writer before this one may have been killed between storing reports and these
+        self.index_due = True
         self.indexed_at = 0.0
-        self.relate_due = False
+        self.relate_due = True
 
     def ensure_group(self) -> None:
         ensure_group(self.client, self.keys.results, WRITERS)
