@@ -18,6 +18,7 @@ import os
 import resource
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,32 +34,40 @@ def become_subreaper() -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER) failed")
 
 
-def _parents() -> dict[int, int]:
-    """pid -> parent pid of every process."""
-    parents = {}
+def _stats() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, state) of every process."""
+    stats = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 stat = (entry / "stat").read_text()
             except OSError:  # gone meanwhile
                 continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    return parents
+            state, parent = stat.rsplit(")", 1)[1].split()[:2]
+            stats[int(entry.name)] = (int(parent), state)
+    return stats
 
 
-def descendants(root: int | None = None) -> dict[int, int]:
-    """pid -> parent pid of the processes below ``root`` (default: this process)."""
+def descendants(root: int | Iterable[int] | None = None) -> dict[int, int]:
+    """pid -> parent pid of the processes below ``root`` (a pid, or several; default: this process)."""
     root = os.getpid() if root is None else root
+    roots = [root] if isinstance(root, int) else list(root)
     children: dict[int, list[int]] = {}
-    for pid, parent in _parents().items():
+    for pid, (parent, _) in _stats().items():
         children.setdefault(parent, []).append(pid)
-    found, todo = {}, [root]
+    found, todo = {}, roots
     while todo:
         parent = todo.pop()
         for child in children.get(parent, []):
             found[child] = parent
             todo.append(child)
     return found
+
+
+def running(pids: Iterable[int]) -> set[int]:
+    """Those of ``pids`` still running (a zombie holds no memory and waits only to be reaped)."""
+    stats = _stats()
+    return {pid for pid in pids if pid in stats and stats[pid][1] != "Z"}
 
 
 def cpu_seconds(pid: int) -> float:

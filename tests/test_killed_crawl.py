@@ -14,38 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.process_tree import command_line, descendants, running
 from tests.conftest import LOOPBACK_SETTINGS, ROOT
 
 GRACE = 10.0  # seconds the processes may take to notice; they take well under one
-
-
-def process_table() -> dict[int, tuple[int, str, str]]:
-    """pid -> (parent pid, state, command line) of every process."""
-    table = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue  # gone meanwhile
-            state, parent = stat.rsplit(")", 1)[1].split()[:2]
-            table[int(entry.name)] = (int(parent), state, command)
-    return table
-
-
-def descendants(roots: set[int], table: dict) -> set[int]:
-    found, grew = set(roots), True
-    while grew:
-        children = {pid for pid, (parent, _, _) in table.items() if parent in found} - found
-        found |= children
-        grew = bool(children)
-    return found
-
-
-def alive(pids: set[int]) -> dict[int, str]:
-    """Those of ``pids`` still running (a zombie holds no memory and waits only to be reaped)."""
-    return {pid: command for pid, (_, state, command) in process_table().items() if pid in pids and state != "Z"}
 
 
 def kind(command: str) -> str:
@@ -77,12 +49,12 @@ def test_a_crawl_killed_mid_extraction_leaves_no_process_behind(registry, tmp_pa
     finally:
         crawl.kill()  # SIGKILL: no handler, no cleanup
         crawl.wait()
-    pids = started - {crawl.pid}
+    pids = started
     deadline = time.monotonic() + GRACE
-    while (left := alive(descendants(pids, process_table()))) and time.monotonic() < deadline:
-        pids |= set(left)
+    while (left := running({*pids, *descendants(pids)})) and time.monotonic() < deadline:
+        pids |= left
         time.sleep(0.1)
-    assert not left, f"alive {GRACE:g} s after the crawl was killed: {sorted(map(kind, left.values()))}"
+    assert not left, f"alive {GRACE:g} s after the crawl was killed: {sorted(kind(command_line(p)) for p in left)}"
 
 
 def wait_for_workers_and_chromium(crawl: subprocess.Popen, timeout: float = 90.0) -> set[int]:
@@ -90,14 +62,14 @@ def wait_for_workers_and_chromium(crawl: subprocess.Popen, timeout: float = 90.0
     forkserver with more than one) and Chromium are both running."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and crawl.poll() is None:
-        table = process_table()
-        tree = descendants({crawl.pid}, table)
-        commands = [table[pid][2] for pid in tree]
-        forkservers = {pid for pid in tree if table[pid][0] == crawl.pid and "forkserver" in table[pid][2]}
-        workers = (descendants(forkservers, table) - forkservers) | {
-            pid for pid in tree if table[pid][0] == crawl.pid and "multiprocessing.spawn" in table[pid][2]}
-        if workers and any("chromium" in command for command in commands):
+        tree = descendants(crawl.pid)
+        commands = {pid: command_line(pid) for pid in tree}
+        children = {pid: commands[pid] for pid, parent in tree.items() if parent == crawl.pid}
+        forkservers = [pid for pid, command in children.items() if "forkserver" in command]
+        workers = [*descendants(forkservers), *(pid for pid, command in children.items()
+                                                if "multiprocessing.spawn" in command)]
+        if workers and any("chromium" in command for command in commands.values()):
             time.sleep(0.5)  # a few more pages into the workers
-            return descendants({crawl.pid}, process_table())
+            return set(descendants(crawl.pid))
         time.sleep(0.05)
     pytest.fail(f"no extraction worker and Chromium seen (crawl exit code {crawl.poll()})")

@@ -30,7 +30,7 @@ import pytest
 import sqlite_utils
 
 from archive.search import index_is_current
-from bench.process_tree import command_line, descendants
+from bench.process_tree import command_line, descendants, running
 from crawler.queue.keys import WRITERS, Keys, connect, ensure_group
 from crawler.queue.portals import MAX_DELIVERIES
 from tests.conftest import TEST_SETTINGS, assert_verified, govarchive
@@ -122,7 +122,7 @@ def stop_the_worker(server, run, data) -> dict:
 def tree_left(pids) -> list[str]:
     """The command lines of those of ``pids`` still running a second later."""
     time.sleep(1)
-    return [line for line in map(command_line, pids) if line]
+    return [command_line(pid) for pid in running(pids)]
 
 
 def done(redis_url) -> list[dict]:
