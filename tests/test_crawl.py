@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import io
 import subprocess
 import sys
@@ -9,9 +10,11 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from scrapy.utils.misc import is_generator_with_return_value
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.registry import netloc_of
+from spiders.portal import PortalSpider
 from tests.conftest import CORPUS, ROOT, TEST_SETTINGS, corpus_meta, govarchive
 from tests.textcompare import assert_same_text
 
@@ -139,3 +142,10 @@ def test_scrapy_crawl_works_as_scrapy_users_expect(sample_portals, tmp_path):
     check = subprocess.run([str(Path(sys.executable).with_name("warcio")), "check", *map(str, warcs)],
                            capture_output=True, text=True)
     assert warcs and check.returncode == 0, check.stdout + check.stderr
+
+
+def test_no_generator_callback_returns_a_value():
+    """Scrapy's check on every response (WARN_ON_GENERATOR_RETURN_VALUE, switched off in crawler/settings.py),
+    made once: a ``return value`` in a generator is lost, not yielded."""
+    generators = [f for _, f in inspect.getmembers(PortalSpider, inspect.isfunction) if inspect.isgeneratorfunction(f)]
+    assert generators and [f.__name__ for f in generators if is_generator_with_return_value(f)] == []
