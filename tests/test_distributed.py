@@ -177,6 +177,10 @@ def test_a_second_run_adds_no_rows(distributed, redis_url):
     writer, *workers = run_all(redis_url, data, workers=2)
     wait_all(writer, workers)
     assert {table: db[table].count for table in before} == before
+    # what the queue keeps is one run's worth: each portal's latest outcome, no entry once it is done
+    status = queue_status(redis_url)
+    assert (status["pending"], status["in_flight"], status["done"], status["failed"]) == (0, 0, 20, 0)
+    assert redis.Redis.from_url(redis_url).xlen("govarchive:portals") == 0
     # the workers asked with the validators of what the archive held: every page answered 304, none was sent
     # (and stored) again
     statuses = Counter(status for status, in db.execute("select status from captures where id > ?", [last_capture]))

@@ -199,6 +199,28 @@ def test_a_portal_whose_crawl_cannot_run_is_given_up(fleet, tmp_path):
     assert failed["reason"] in table and failed["portal"] in table
 
 
+def test_a_portal_already_queued_is_not_queued_again(fleet, tmp_path):
+    """A nightly enqueue while the last night's crawl of a portal is still pending or in flight: two crawls of
+    one portal at once would double what its host is asked for."""
+    registry = tmp_path / "portals.json"
+    portals = json.loads(fleet.write_registry(tmp_path / "fleet.json").read_text())[:3]
+    registry.write_text(json.dumps(portals[:2]))
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    try:
+        first = govarchive("enqueue", "--redis", server.url, "--portals", registry, "--mode", "backfill").stdout
+        registry.write_text(json.dumps(portals))
+        second = govarchive("enqueue", "--redis", server.url, "--portals", registry).stdout
+        status = queue_status(server.url)
+    finally:
+        server.stop()
+    assert first.startswith("queued 2 portal(s) for a backfill crawl")
+    assert second.splitlines()[0].startswith("queued 1 portal(s) for a nightly crawl")
+    assert second.splitlines()[1] == (f"2 already queued (2 backfill), not queued again: "
+                                      f"{', '.join(sorted(p['id'] for p in portals[:2]))}")
+    assert (status["pending"], status["in_flight"]) == (3, 0)
+
+
 def test_a_command_that_finds_no_redis_says_so_in_one_line():
     result = govarchive("queue", "--redis", "redis://127.0.0.1:1/0", check=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections import Counter
 
 import click
 
@@ -55,14 +56,20 @@ def _queue(redis_url, namespace, consumer="", lease=120.0):
 @click.option("--portal", "urls", multiple=True, metavar="URL", help="Queue this portal instead (repeatable).")
 @click.option("--mode", type=click.Choice(["nightly", "backfill"]), default="nightly", show_default=True)
 def enqueue(redis_url, namespace, registry, urls, mode):
-    """Queue a crawl of every portal of a registry (or of the portals given) for the workers."""
+    """Queue a crawl of every portal of a registry (or of the portals given) for the workers.
+
+    A portal still pending or being crawled is not queued again (whatever its mode)."""
     try:
         known = load_registry(registry)
         portals = [portal_for_url(u, known) for u in urls] if urls else known
     except RegistryError as exc:
         raise click.UsageError(str(exc)) from None
-    entries = _queue(redis_url, namespace).enqueue([p.to_dict() for p in portals], mode)
+    entries, skipped = _queue(redis_url, namespace).enqueue([p.to_dict() for p in portals], mode)
     click.echo(f"queued {len(entries)} portal(s) for a {mode} crawl on {redis_url} ({namespace})")
+    if skipped:
+        modes = ", ".join(f"{n} {m}" for m, n in sorted(Counter(skipped.values()).items()))
+        names = ", ".join(sorted(skipped)[:10]) + (", …" if len(skipped) > 10 else "")
+        click.echo(f"{len(skipped)} already queued ({modes}), not queued again: {names}")
 
 
 @cli.command()

@@ -25,7 +25,8 @@ class Keys:
 
     @property
     def portals(self) -> str:
-        """Stream: one entry per portal crawl to run (``portal``: the registry entry as JSON, ``mode``)."""
+        """Stream: one entry per portal crawl to run (``portal``: the registry entry as JSON, ``mode``), deleted
+        once the crawl is done or given up."""
         return f"{self.ns}:portals"
 
     @property
@@ -35,12 +36,12 @@ class Keys:
 
     @property
     def done(self) -> str:
-        """Hash: portal entry id -> what its crawl did (JSON)."""
+        """Hash: portal id -> what its latest crawl from the queue did, when it was not given up (JSON)."""
         return f"{self.ns}:done"
 
     @property
     def failed(self) -> str:
-        """Hash: portal entry id -> why it was given up (JSON)."""
+        """Hash: portal id -> why its latest crawl from the queue was given up (JSON)."""
         return f"{self.ns}:failed"
 
     def fetched(self, entry: str) -> str:

@@ -4,9 +4,13 @@ A lease is a pending entry of the consumer group ``workers``: XREADGROUP hands o
 those a consumer has held longer than the lease time without refreshing them (a dead worker), XCLAIM with
 no minimum idle time refreshes a lease, XACK ends it. A worker that stops hands its leases back unfinished
 (``release``): XCLAIM makes them idle for longer than any lease (:data:`HANDED_BACK_MS`), so that the next
-worker to lease takes them at once, and puts their delivery count back. Entries stay in the stream once
-acknowledged (so the group's lag counts exactly the entries not yet handed out); ``<ns>:done`` and
-``<ns>:failed`` say how each ended.
+worker to lease takes them at once, and puts their delivery count back.
+
+An entry is deleted once acknowledged, so the stream holds only what is pending or in flight: a queue fed
+every night stays the size of one night, what waits to be handed out is the stream's length less the
+group's pending entries, and ``enqueue`` skips a portal already queued (two crawls of one portal at once
+would double what its host is asked for). ``<ns>:done`` and ``<ns>:failed`` keep how each portal's latest
+crawl from the queue ended.
 """
 
 from __future__ import annotations
@@ -44,13 +48,22 @@ class PortalQueue:
     def ensure_group(self) -> None:
         ensure_group(self.client, self.keys.portals, WORKERS)
 
-    def enqueue(self, portals: list[dict], mode: str) -> list[str]:
-        """One entry per portal; their ids."""
+    def enqueue(self, portals: list[dict], mode: str) -> tuple[list[str], dict[str, str]]:
+        """One entry per portal not queued yet: their ids, and ``portal id -> mode`` of those already queued
+        (pending or in flight), which are left as they are."""
         self.ensure_group()
+        queued = self.queued()
+        skipped = {portal["id"]: queued[portal["id"]] for portal in portals if portal["id"] in queued}
         pipe = self.client.pipeline()
         for portal in portals:
-            pipe.xadd(self.keys.portals, {"portal": json.dumps(portal, ensure_ascii=False), "mode": mode})
-        return pipe.execute()
+            if portal["id"] not in skipped:
+                pipe.xadd(self.keys.portals, {"portal": json.dumps(portal, ensure_ascii=False), "mode": mode})
+        return pipe.execute(), skipped
+
+    def queued(self) -> dict[str, str]:
+        """``portal id -> mode`` of every entry pending or in flight (the stream holds no other)."""
+        entries = self.client.xrange(self.keys.portals)
+        return {json.loads(fields["portal"])["id"]: fields["mode"] for _, fields in entries}
 
     def lease(self, count: int) -> list[Lease]:
         """Up to ``count`` entries for this consumer: first those whose lease ran out, then new ones."""
@@ -89,34 +102,38 @@ class PortalQueue:
         pipe.execute()
 
     def ack(self, lease: Lease, summary: dict) -> None:
-        """The portal's crawl is over: the entry is done, and what it fetched need not be kept for reuse."""
+        """The portal's crawl is over: it is done (``summary``: what its crawl did), and its entry goes."""
+        self._end(lease, self.keys.done, summary)
+
+    def fail(self, lease: Lease, reason: str) -> None:
+        """Give the portal up (its crawl failed MAX_DELIVERIES times): it is failed, and its entry goes."""
+        self._end(lease, self.keys.failed, {"portal": lease.portal["id"], "reason": reason,
+                                            "deliveries": lease.deliveries})
+
+    def _end(self, lease: Lease, outcome: str, record: dict) -> None:
+        """In one transaction: the portal's latest outcome (``<ns>:done`` or ``<ns>:failed``, out of the other),
+        the entry acknowledged and deleted, and what was kept for a redelivery dropped."""
+        portal = lease.portal["id"]
+        record = {**record, "entry": lease.entry, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         pipe = self.client.pipeline()
-        pipe.hset(self.keys.done, lease.entry, json.dumps(summary, ensure_ascii=False))
+        pipe.hset(outcome, portal, json.dumps(record, ensure_ascii=False))
+        pipe.hdel(self.keys.failed if outcome == self.keys.done else self.keys.done, portal)
         pipe.xack(self.keys.portals, WORKERS, lease.entry)
+        pipe.xdel(self.keys.portals, lease.entry)
         pipe.delete(self.keys.fetched(lease.entry), self.keys.crawl_of(lease.entry))
         pipe.execute()
 
-    def fail(self, lease: Lease, reason: str) -> None:
-        """Give the portal up (its crawl failed MAX_DELIVERIES times): the entry ends in ``<ns>:failed``."""
-        record = {"portal": lease.portal.get("id"), "reason": reason, "deliveries": lease.deliveries,
-                  "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        pipe = self.client.pipeline()
-        pipe.hset(self.keys.failed, lease.entry, json.dumps(record, ensure_ascii=False))
-        pipe.xack(self.keys.portals, WORKERS, lease.entry)
-        pipe.delete(self.keys.fetched(lease.entry))
-        pipe.execute()
-
     def counts(self) -> dict:
-        """``pending`` (not handed out yet, or handed back), ``in_flight`` (leased), ``done``, ``failed``."""
+        """``pending`` (not handed out yet, or handed back) and ``in_flight`` (leased) entries; portals whose
+        latest crawl from the queue is ``done``, or ``failed``."""
         self.ensure_group()
-        group = next(g for g in self.client.xinfo_groups(self.keys.portals) if g["name"] == WORKERS)
-        lag = group.get("lag")
-        if lag is None:  # Redis cannot tell (older than 7, or entries deleted): count them
-            lag = len(self.client.xrange(self.keys.portals, min=f"({group['last-delivered-id']}", max="+"))
-        handed_back = len(self.client.xpending_range(self.keys.portals, WORKERS, min="-", max="+", count=10_000,
-                                                     idle=HANDED_BACK_MS))
-        return {"pending": lag + handed_back, "in_flight": group["pending"] - handed_back,
-                "done": self.client.hlen(self.keys.done), "failed": self.client.hlen(self.keys.failed)}
+        pipe = self.client.pipeline()  # one transaction: the figures agree with each other
+        pipe.xinfo_groups(self.keys.portals)
+        pipe.xpending_range(self.keys.portals, WORKERS, min="-", max="+", count=10_000, idle=HANDED_BACK_MS)
+        pipe.xlen(self.keys.portals).hlen(self.keys.done).hlen(self.keys.failed)
+        groups, handed_back, entries, done, failed = pipe.execute()
+        leased = next(group for group in groups if group["name"] == WORKERS)["pending"] - len(handed_back)
+        return {"pending": entries - leased, "in_flight": leased, "done": done, "failed": failed}
 
     def is_empty(self) -> bool:
         """Nothing pending and nothing in flight."""
@@ -124,9 +141,8 @@ class PortalQueue:
         return counts["pending"] == 0 and counts["in_flight"] == 0
 
     def failed_portals(self) -> list[dict]:
-        """The entries given up: ``entry, portal, reason, deliveries, at``, the latest first."""
-        failed = self.client.hgetall(self.keys.failed)
-        rows = [{"entry": entry, **json.loads(record)} for entry, record in failed.items()]
+        """The portals given up: ``portal, reason, deliveries, entry, at``, the latest first."""
+        rows = [json.loads(record) for record in self.client.hvals(self.keys.failed)]
         return sorted(rows, key=lambda row: row["at"], reverse=True)
 
     def in_flight(self) -> list[dict]:
