@@ -199,6 +199,34 @@ def test_a_portal_whose_crawl_cannot_run_is_given_up(fleet, tmp_path):
     assert failed["reason"] in table and failed["portal"] in table
 
 
+def test_workers_take_no_portal_while_no_writer_runs(fleet, tmp_path):
+    """Without a writer a crawl could not start (it asks the writer what the archive holds) and would use up
+    the portal's deliveries: the worker waits for one."""
+    registry = tmp_path / "portals.json"
+    registry.write_text(json.dumps(json.loads(fleet.write_registry(tmp_path / "fleet.json").read_text())[:1]))
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    worker = writer = None
+    try:
+        govarchive("enqueue", "--redis", server.url, "--portals", registry, "--mode", "backfill")
+        worker = start("worker", "--redis", server.url, "--data", tmp_path, "--until-empty", *TEST_SETTINGS)
+        time.sleep(5)
+        waiting = queue_status(server.url)
+        writer = start("writer", "--redis", server.url, "--data", tmp_path, "--until-empty")
+        wait_all(writer, [worker])
+        after = queue_status(server.url)
+    finally:
+        for process in (worker, writer):
+            if process:
+                process.kill()
+                process.wait()
+        server.stop()
+    assert worker.returncode == writer.returncode == 0
+    assert (waiting["pending"], waiting["in_flight"], waiting["writer"]) == (1, 0, None)
+    assert "no writer runs" in worker.stderr.read()
+    assert (after["pending"], after["in_flight"], after["done"], after["failed"], after["writer"]) == (0, 0, 1, 0, None)
+
+
 def test_a_portal_already_queued_is_not_queued_again(fleet, tmp_path):
     """A nightly enqueue while the last night's crawl of a portal is still pending or in flight: two crawls of
     one portal at once would double what its host is asked for."""

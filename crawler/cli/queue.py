@@ -115,14 +115,15 @@ def writer(redis_url, namespace, data_dir, until_empty):
 @redis_option
 @format_option(choices=("table", "json"))
 def queue_status(redis_url, namespace, fmt):
-    """Portals pending, in flight (by worker, since when), done and failed (each with why)."""
+    """Portals pending, in flight (by worker, since when), done and failed (each with why); the writer."""
     queue = _queue(redis_url, namespace)
-    counts, in_flight, failed = queue.counts(), queue.in_flight(), queue.failed_portals()
+    counts, in_flight, failed, writer = queue.counts(), queue.in_flight(), queue.failed_portals(), queue.writer()
     if fmt == "json":
-        echo_json({**counts, "in_flight_portals": in_flight, "failed_portals": failed})
+        echo_json({**counts, "writer": writer, "in_flight_portals": in_flight, "failed_portals": failed})
         return
     click.echo(f"{counts['pending']} pending, {counts['in_flight']} in flight, {counts['done']} done, "
                f"{counts['failed']} failed")
+    click.echo(f"writer: {writer}" if writer else "no writer runs: workers take no portal until one does")
     for rows, columns in ((in_flight, IN_FLIGHT_COLUMNS), (failed, FAILED_COLUMNS)):
         if rows:
             click.echo()

@@ -140,6 +140,10 @@ class PortalQueue:
         counts = self.counts()
         return counts["pending"] == 0 and counts["in_flight"] == 0
 
+    def writer(self) -> str | None:
+        """The running writer's name (host-pid), or None."""
+        return self.client.get(self.keys.writer)
+
     def failed_portals(self) -> list[dict]:
         """The portals given up: ``portal, reason, deliveries, entry, at``, the latest first."""
         rows = [json.loads(record) for record in self.client.hvals(self.keys.failed)]

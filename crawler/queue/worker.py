@@ -5,7 +5,7 @@ those of one mode together in a child process (crawler/queue/crawl.py), refreshi
 runs. A crawl that finished (exit 0 or 1) acknowledges its entries; one that did not (it could not run, or
 a signal stopped it) leaves them to be leased again, and after MAX_DELIVERIES they are given up. Killed at
 any moment, a worker loses nothing: its child ends with it, and its entries go to another worker once their
-lease runs out.
+lease runs out. While no writer runs, it takes no portal.
 
 Stopped (SIGTERM, as ``kill`` and systemd send, or SIGINT, Ctrl-C), a worker stops its crawl as Scrapy
 does on SIGTERM (a second signal forces it), hands its portals back unfinished, and exits: another worker
@@ -47,6 +47,7 @@ class Worker:
         self.state_timeout = state_timeout
         self.stops = 0
         """SIGTERM and SIGINT received."""
+        self.saw_writer = True
 
     def run(self, until_empty: bool = False, poll: float = 1.0) -> int:
         """Crawl leased portals until stopped (exit 0), or (``until_empty``) until the queue holds nothing
@@ -54,7 +55,7 @@ class Worker:
         handlers = {signum: signal.signal(signum, self.stop) for signum in (signal.SIGTERM, signal.SIGINT)}
         try:
             while not self.stops:
-                leases = self.queue.lease(self.batch)
+                leases = self.queue.lease(self.batch) if self.writer_running() else []
                 if not leases:
                     if until_empty and self.queue.is_empty():
                         return 0
@@ -65,6 +66,18 @@ class Worker:
         finally:
             for signum, handler in handlers.items():
                 signal.signal(signum, handler)
+
+    def writer_running(self) -> bool:
+        """Whether a writer runs (``<ns>:writer``): without one, a crawl would wait for its answer, fail, and use
+        up its portals' deliveries. Logged when it changes."""
+        writer = self.queue.writer()
+        if (writer is not None) != self.saw_writer:
+            if writer:
+                logger.warning("the writer %s runs: taking portals", writer)
+            else:
+                logger.warning("no writer runs (govarchive writer): taking no portal until one does")
+            self.saw_writer = writer is not None
+        return writer is not None
 
     def stop(self, signum, frame) -> None:
         """SIGTERM or SIGINT: take no more portals, and stop the crawl under way (:meth:`crawl` passes each

@@ -5,13 +5,18 @@ the consumer group ``writers`` (after a crash of its own, first what it had read
 applies each batch in one transaction (crawler/queue/results.py: idempotent), acknowledges and deletes the
 applied messages, and brings the search index up to date after reports were stored, at most every
 INDEX_EVERY seconds; when the queue has run dry, the checks across reports too (carry-over, copies). A Redis
-restart is waited out (crawler/queue/keys.py ``OUTAGE_RETRY``).
+restart is waited out (crawler/queue/keys.py ``OUTAGE_RETRY``). While it runs, ``<ns>:writer`` says so
+(workers take no portal without a writer).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import socket
+import threading
 import time
+from contextlib import contextmanager, suppress
 
 import redis
 
@@ -19,7 +24,7 @@ from archive.checkpoints import Checkpoints
 from archive.db import open_db
 from archive.search import index_reports
 from crawler.lock import data_dir_lock
-from crawler.queue.keys import WRITERS, Keys, ensure_group
+from crawler.queue.keys import WRITER_BEAT, WRITER_TTL, WRITERS, Keys, ensure_group
 from crawler.queue.portals import PortalQueue
 from crawler.queue.results import apply
 from pipelines.figures.archive import relate_reports
@@ -44,7 +49,8 @@ class Writer:
         ensure_group(self.client, self.keys.results, WRITERS)
 
     def run(self, until_empty: bool = False, block_ms: int = 1000) -> int:
-        with data_dir_lock(self.data_dir, "govarchive writer"), Checkpoints(open_db(self.data_dir)) as checkpoints:
+        with data_dir_lock(self.data_dir, "govarchive writer"), Checkpoints(open_db(self.data_dir)) as checkpoints, \
+                signs_of_life(self.client, self.keys.writer):
             self.db = checkpoints.db
             self.ensure_group()
             self.drain("0")  # what this writer read before it was stopped, unacknowledged
@@ -90,3 +96,25 @@ class Writer:
         if self.index_due and (force or time.monotonic() - self.indexed_at >= INDEX_EVERY):
             index_reports(self.db)
             self.index_due, self.indexed_at = False, time.monotonic()
+
+
+@contextmanager
+def signs_of_life(client: redis.Redis, key: str):
+    """Keep ``key`` set to this process's name (host-pid), expiring after WRITER_TTL seconds and set again
+    every WRITER_BEAT seconds by a thread (the writer may be busy for longer: the checks across reports on a
+    large archive); deleted at the end."""
+    name, stop = f"{socket.gethostname()}-{os.getpid()}", threading.Event()
+
+    def beat():
+        while not stop.wait(WRITER_BEAT):
+            with suppress(redis.RedisError):  # Redis gone: the writer's own commands wait for it, or give up
+                client.set(key, name, ex=WRITER_TTL)
+
+    client.set(key, name, ex=WRITER_TTL)
+    threading.Thread(target=beat, name="signs-of-life", daemon=True).start()
+    try:
+        yield
+    finally:
+        stop.set()
+        with suppress(redis.RedisError):
+            client.delete(key)
