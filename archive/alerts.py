@@ -60,6 +60,12 @@ def _alert_id(item: dict) -> tuple:
     return item["portal"], item["key"], int(item["year"])
 
 
+def last_checked_crawl(data_dir) -> int | None:
+    """The crawl the latest check followed (None: no check yet, or one made apart from a crawl)."""
+    checks = [event for event in read_events(data_dir) if event["event"] == "checked"]
+    return checks[-1].get("crawl_id") if checks else None
+
+
 def open_alerts(events: list[dict]) -> dict[tuple, dict]:
     """(portal, key, year) -> the ``opened`` event of every alert not closed since."""
     current: dict[tuple, dict] = {}

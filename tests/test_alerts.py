@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import sqlite3
+import time
 
 import pytest
 
 from archive import alerts
 from tests.conftest import govarchive
-from tests.portal_crawl import LOOPBACK_SETTINGS
 from tests.coverage_sample import AS_OF, EXPECTED, build_coverage_archive, store_reports
-from tests.portal_crawl import crawl
+from tests.portal_crawl import LOOPBACK_SETTINGS, crawl
 
 OVERDUE = {(portal, key, year) for (portal, key), (_, years) in EXPECTED.items()
            for year, status in years.items() if status == "overdue"}
@@ -120,3 +121,39 @@ def test_nightly_runs_open_alerts_and_close_one_when_its_report_appears(govtree,
     assert "closed: gt-jinshi 津市市人民政府 2023 (government, due 2024-03-31): report found" in second.log
     mail = govarchive("alerts", "--data", data, "--last").stdout
     assert "0 reports newly overdue, 1 alerts closed" in mail and "closed  gt-jinshi 津市市人民政府 2023" in mail
+
+
+def test_a_nightly_run_over_the_queue_opens_the_same_alerts(govtree, tmp_path):
+    """Workers and a writer instead of ``govarchive crawl``: the writer checks the alerts once the queue has
+    run dry, and says so in its log."""
+    from tests.redis_server import redis_server
+    from tests.sampleportals import write_registry
+    from tests.test_distributed import start
+
+    _, tree = govtree
+    registry = write_registry([p for p in tree if p.level != "department"], tmp_path / "registry.json")
+    data = tmp_path / "data"
+    with redis_server(tmp_path) as url:
+        govarchive("enqueue", "--redis", url, "--portals", registry)  # a nightly run
+        writer = start("writer", "--redis", url, "--data", data)
+        worker = start("worker", "--redis", url, "--data", data, "--until-empty", *LOOPBACK_SETTINGS)
+        try:
+            assert worker.wait(timeout=120) == 0
+            deadline = time.monotonic() + 30
+            while not [e for e in alerts.read_events(data) if e["event"] == "checked"]:
+                assert time.monotonic() < deadline, "the writer checked no alert"
+                time.sleep(0.2)
+            time.sleep(3)  # the writer idles: it checks again only after another nightly crawl
+        finally:
+            writer.terminate()
+            worker.kill()
+            writer.wait()
+            worker.wait()
+    found = {}
+    for portal, year in sqlite3.connect(data / "archive.db").execute("select portal, report_year from reports"):
+        found.setdefault(portal, []).append(year)
+    expected = overdue_as_of(dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date(), found)
+    assert expected and {(e["portal"], e["year"]) for e in alerts.alerts(data, open_only=True)} == expected
+    log = writer.stderr.read()
+    assert f"alerts: {len(expected)} reports overdue ({len(expected)} new, 0 closed)" in log
+    assert log.count("govarchive alerts --open lists them") == 1

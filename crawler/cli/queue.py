@@ -6,6 +6,7 @@ Thin layers over crawler/queue (the design is in its package docstring).
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections import Counter
 
@@ -40,6 +41,12 @@ def redis_option(func):
                            help="Namespace of the queue's Redis keys (several queues can share one Redis).")(command)
     return click.option("--redis", "redis_url", required=True, metavar="URL",
                         help="The Redis server of the queue, e.g. redis://queue-host:6379/0.")(command)
+
+
+def log_to_stderr() -> None:
+    """What a worker or the writer has to say (a writer missing, portals given back, the night's alerts), with
+    the time: both run for days, under systemd or in a terminal."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
 
 
 def _queue(redis_url, namespace, consumer="", lease=120.0):
@@ -89,6 +96,7 @@ def worker(redis_url, namespace, data_dir, until_empty, lease, batch, overrides)
     from crawler.queue.keys import Keys, connect
     from crawler.queue.worker import Worker
 
+    log_to_stderr()
     runner = Worker(connect(redis_url, patient=True), Keys(namespace), redis_url, data_dir, lease, batch,
                     parse_overrides(overrides))
     sys.exit(runner.run(until_empty=until_empty))
@@ -104,6 +112,7 @@ def writer(redis_url, namespace, data_dir, until_empty):
     from crawler.queue.keys import Keys, connect
     from crawler.queue.writer import Writer
 
+    log_to_stderr()
     try:
         sys.exit(Writer(connect(redis_url, patient=True), Keys(namespace), data_dir).run(until_empty=until_empty))
     except LockHeld as exc:

@@ -4,7 +4,8 @@ It holds the data directory's lock (crawler/lock.py) for as long as it runs, rea
 the consumer group ``writers`` (after a crash of its own, first what it had read and not acknowledged),
 applies each batch in one transaction (crawler/queue/results.py: idempotent), acknowledges and deletes the
 applied messages, and brings the search index up to date after reports were stored, at most every
-INDEX_EVERY seconds; when the queue has run dry, the checks across reports too (carry-over, copies). A Redis
+INDEX_EVERY seconds; when the queue has run dry, the checks across reports too (carry-over, copies), and
+after nightly crawls the missing-report alerts (archive/alerts.py, as ``govarchive crawl`` does). A Redis
 restart is waited out (crawler/queue/keys.py ``OUTAGE_RETRY``). While it runs, ``<ns>:writer`` says so
 (workers take no portal without a writer).
 """
@@ -12,6 +13,7 @@ restart is waited out (crawler/queue/keys.py ``OUTAGE_RETRY``). While it runs, `
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import threading
@@ -20,6 +22,7 @@ from contextlib import contextmanager, suppress
 
 import redis
 
+from archive import alerts
 from archive.checkpoints import Checkpoints
 from archive.db import open_db
 from archive.search import index_reports
@@ -30,6 +33,7 @@ from crawler.queue.results import apply
 from pipelines.figures.archive import relate_reports
 
 BATCH = 500
+logger = logging.getLogger(__name__)
 INDEX_EVERY = 10.0  # seconds
 
 
@@ -44,6 +48,7 @@ class Writer:
         self.index_due = True
         self.indexed_at = 0.0
         self.relate_due = True
+        self.alerts_checked: int | None = None  # the nightly crawl the alerts were checked after
 
     def ensure_group(self) -> None:
         ensure_group(self.client, self.keys.results, WRITERS)
@@ -86,11 +91,23 @@ class Writer:
 
     def settle(self) -> None:
         """When the queue has run dry: the search index, then the checks across reports (carry-over,
-        copies: pipelines/figures/archive.py), if reports were stored since."""
+        copies: pipelines/figures/archive.py), if reports were stored since, and the alerts."""
         self.index(force=True)
         if self.relate_due:
             relate_reports(self.db)
             self.relate_due = False
+        self.check_alerts()
+
+    def check_alerts(self) -> None:
+        """The missing-report alerts, once for the latest nightly crawl finished since the last check (the
+        writer before this one may have died before checking)."""
+        latest = self.db.execute("select max(id) from crawls where mode = 'nightly' and finished_at is not null")
+        crawl_id = latest.fetchone()[0]
+        if crawl_id in (None, self.alerts_checked):
+            return
+        if crawl_id != alerts.last_checked_crawl(self.data_dir):
+            logger.info("%s", alerts.after_crawl(self.data_dir, crawl_id))
+        self.alerts_checked = crawl_id
 
     def index(self, force: bool = False) -> None:
         if self.index_due and (force or time.monotonic() - self.indexed_at >= INDEX_EVERY):
