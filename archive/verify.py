@@ -8,7 +8,9 @@ and checks that a 2xx response's payload agrees with its Content-Type: a PDF sta
 Excel files with their container's magic bytes, and a page is not a browser's stand-in for a file (Chromium's
 PDF viewer placeholder). Then every ``reports``, ``attachments`` and ``captures`` row with a WARC location
 must point at the start of a record (type, length and WARC-Target-URI as the row says), and every report has
-one (an attachment or a capture that failed has none).
+one (an attachment or a capture that failed has none). A file still being written (``.open``, locked by a live
+crawl: verify may run while crawls go on) is not read, nor are the rows that point into it; one left by a
+killed crawl is a problem.
 
     >>> result = verify_archive("data")          # doctest: +SKIP
     >>> result.ok, result.records, result.problems[:1]   # doctest: +SKIP
@@ -28,7 +30,7 @@ from urllib.parse import urldefrag
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.db import DB_NAME
-from archive.warc import OPEN_SUFFIX, WARC_SUFFIX, gzip_members
+from archive.warc import OPEN_SUFFIX, WARC_SUFFIX, gzip_members, is_being_written
 
 # Content-Type -> magic bytes its payload must start with (after any Content-Encoding is undone).
 _MAGIC = {
@@ -68,6 +70,10 @@ class VerifyResult:
     digests_checked: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    being_written: list[str] = field(default_factory=list)
+    """Files still being written by a live crawl (``warc/<name>``, without ``.open``): not checked."""
+    rows_being_written: int = 0
+    """Rows that point into those files: not checked."""
 
     @property
     def ok(self) -> bool:
@@ -76,29 +82,29 @@ class VerifyResult:
     def summary(self) -> str:
         rows = ", ".join(f"{n} {table}" for table, n in self.rows.items())
         verdict = "no problems" if self.ok else f"{len(self.problems)} problem(s)"
+        writing = (f"; {len(self.being_written)} files still being written and {self.rows_being_written} rows "
+                   "pointing into them not checked" if self.being_written else "")
         return (f"verified {self.files} WARC files ({self.records} records, {self.digests_checked} digests) and "
-                f"{sum(self.rows.values())} rows ({rows}): {verdict}")
+                f"{sum(self.rows.values())} rows ({rows}){writing}: {verdict}")
 
 
-def verify_archive(data_dir, crawl_running: bool = False) -> VerifyResult:
-    """Check every WARC file of ``data_dir`` and every row of its database that points into them.
-
-    ``crawl_running``: a crawl holds the data directory, so ``.open`` files are being written (not checked);
-    otherwise an ``.open`` file was left by a killed crawl (the next crawl repairs it) and is a problem.
-    """
+def verify_archive(data_dir) -> VerifyResult:
+    """Check every WARC file of ``data_dir`` and every row of its database that points into them."""
     data_dir = Path(data_dir)
     result = VerifyResult()
     index: dict[tuple[str, int], Record] = {}
     warc_dir = data_dir / "warc"
+    for path in sorted(warc_dir.glob(f"*{WARC_SUFFIX}{OPEN_SUFFIX}")):
+        if is_being_written(path):
+            result.being_written.append(path.relative_to(data_dir).as_posix().removesuffix(OPEN_SUFFIX))
+        else:
+            result.problems.append(Problem("open_file", path.name, "left open by a killed crawl (the next crawl "
+                                                                    "repairs it: cuts it after its last whole record)"))
     for path in sorted(warc_dir.glob(f"*{WARC_SUFFIX}")):
         result.files += 1
         index.update(_verify_file(path, path.relative_to(data_dir).as_posix(), result))
-    if not crawl_running:
-        for path in sorted(warc_dir.glob(f"*{WARC_SUFFIX}{OPEN_SUFFIX}")):
-            result.problems.append(Problem("open_file", path.name, "left open by a killed crawl (the next crawl "
-                                                                    "repairs it: cuts it after its last whole record)"))
     if (data_dir / DB_NAME).exists():
-        _verify_rows(data_dir / DB_NAME, index, result)
+        _verify_rows(data_dir, index, result)
     return result
 
 
@@ -178,8 +184,9 @@ _ROW_QUERIES = {
 }
 
 
-def _verify_rows(db_path: Path, index: dict[tuple[str, int], Record], result: VerifyResult) -> None:
-    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+def _verify_rows(data_dir: Path, index: dict[tuple[str, int], Record], result: VerifyResult) -> None:
+    read = {name for name, _ in index}
+    connection = sqlite3.connect(f"file:{data_dir / DB_NAME}?mode=ro", uri=True)
     connection.row_factory = sqlite3.Row
     try:
         for row in connection.execute("select id, url from reports where warc_file is null"):
@@ -187,12 +194,28 @@ def _verify_rows(db_path: Path, index: dict[tuple[str, int], Record], result: Ve
         for table, query in _ROW_QUERIES.items():
             result.rows[table] = 0
             for row in connection.execute(query + " where warc_file is not null"):
+                if row["warc_file"] not in read and _being_written(data_dir, row["warc_file"], result):
+                    result.rows_being_written += 1
+                    continue
                 result.rows[table] += 1
                 problem = row_problem(dict(row), index)
                 if problem:
                     result.problems.append(Problem("row", f"{table} {row['id']}", problem))
     finally:
         connection.close()
+
+
+def _being_written(data_dir: Path, name: str, result: VerifyResult) -> bool:
+    """Whether the file a row names is being written: known so, or opened since the files were listed (a crawl
+    that started meanwhile)."""
+    if name not in result.being_written:
+        try:
+            if not is_being_written(data_dir / (name + OPEN_SUFFIX)):
+                return False
+        except FileNotFoundError:  # never opened, or closed meanwhile (its rows are then a problem: rare)
+            return False
+        result.being_written.append(name)
+    return True
 
 
 def row_problem(row: dict, index: dict[tuple[str, int], Record]) -> str | None:

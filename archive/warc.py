@@ -60,6 +60,7 @@ __all__ = [
     "read_record",
     "read_http_payload",
     "recover_open_files",
+    "is_being_written",
     "gzip_members",
 ]
 
@@ -595,6 +596,19 @@ def _valid_prefix(fh) -> int:
             break
         good = end
     return good
+
+
+def is_being_written(open_path) -> bool:
+    """Whether a live writer holds ``open_path`` (a ``.open`` file), by its lock, which the kernel drops when
+    the writer dies. Without advisory locks (not Linux or macOS), every such file counts as written."""
+    if fcntl is None:  # pragma: no cover
+        return True
+    with open(open_path, "rb") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+    return False
 
 
 def recover_open_files(directory) -> list[str]:

@@ -46,15 +46,6 @@ def data_dir_lock(data_dir, command: str = ""):
         handle.close()
 
 
-def is_locked(data_dir) -> bool:
-    """True while a run holds the data directory (probed without keeping the lock)."""
-    try:
-        with data_dir_lock(data_dir, command="probe"):
-            return False
-    except LockHeld:
-        return True
-
-
 def describe_holder(text: str) -> str:
     try:
         holder = json.loads(text)

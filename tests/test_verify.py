@@ -6,6 +6,7 @@ damages it in one way, and checks that verify names the damage and exits 1.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 
@@ -114,3 +115,18 @@ def test_a_file_left_open_by_a_killed_crawl_is_reported(archive):
     (archive / "warc" / "govarchive-99999-20260101000000-00000.warc.gz.open").write_bytes(b"")
     code, result = verify(archive)
     assert code == 1 and [p["kind"] for p in result["problems"]] == ["open_file"]
+
+
+def test_a_file_still_being_written_is_left_for_later(archive):
+    """Verify run while a crawl (or a worker of a distributed one) writes: its ``.open`` file, locked, and the
+    rows pointing into it are not checked; once its writer is gone, the file is a problem."""
+    db = sqlite_utils.Database(archive / "archive.db")
+    name, rows = next(db.execute("select warc_file, count(*) from captures group by warc_file order by 2 desc"))
+    path = archive / name
+    path.rename(f"{path}.open")
+    with open(f"{path}.open", "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # as archive/warc.py's WarcWriter holds the file it writes
+        code, result = verify(archive)
+    assert code == 0 and result["being_written"] == [name] and result["rows_being_written"] >= rows
+    code, result = verify(archive)
+    assert code == 1 and result["being_written"] == [] and "open_file" in {p["kind"] for p in result["problems"]}
