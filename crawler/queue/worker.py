@@ -48,6 +48,7 @@ class Worker:
         self.stops = 0
         """SIGTERM and SIGINT received."""
         self.saw_writer = True
+        """Whether the last look found a writer (so that the log says only when that changes)."""
 
     def run(self, until_empty: bool = False, poll: float = 1.0) -> int:
         """Crawl leased portals until stopped (exit 0), or (``until_empty``) until the queue holds nothing
@@ -73,7 +74,7 @@ class Worker:
         writer = self.queue.writer()
         if (writer is not None) != self.saw_writer:
             if writer:
-                logger.warning("the writer %s runs: taking portals", writer)
+                logger.info("the writer %s runs: taking portals", writer)
             else:
                 logger.warning("no writer runs (govarchive writer): taking no portal until one does")
             self.saw_writer = writer is not None
