@@ -32,7 +32,7 @@ import sqlite_utils
 from archive.search import index_is_current
 from bench.process_tree import command_line, descendants, running
 from crawler.queue.keys import WRITERS, Keys, connect, ensure_group
-from crawler.queue.portals import MAX_DELIVERIES
+from crawler.queue.portals import MAX_DELIVERIES, PortalQueue
 from tests.conftest import TEST_SETTINGS, assert_verified, govarchive
 from tests.redis_server import RedisServer
 from tests.sampleportals import SamplePortals
@@ -225,6 +225,25 @@ def test_workers_take_no_portal_while_no_writer_runs(fleet, tmp_path):
     assert (waiting["pending"], waiting["in_flight"], waiting["writer"]) == (1, 0, None)
     assert "no writer runs" in worker.stderr.read()
     assert (after["pending"], after["in_flight"], after["done"], after["failed"], after["writer"]) == (0, 0, 1, 0, None)
+
+
+def test_a_dead_workers_portals_are_taken_over_behind_many_live_leases(tmp_path):
+    """A fleet of workers holds more leases than a lease call looks at with XAUTOCLAIM (ten times its count:
+    40 for a batch of 4): the dead worker's leases, behind them, are taken over all the same."""
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    try:
+        client, keys = connect(server.url), Keys()
+        PortalQueue(client, keys).enqueue([{"id": f"portal{i:02d}"} for i in range(60)], "nightly")
+        live, dead = (PortalQueue(client, keys, name, lease_seconds=2) for name in ("live", "dead"))
+        held, lost = live.lease(50), dead.lease(10)
+        time.sleep(2.5)
+        live.refresh(held)  # alive: its leases are young again, the dead one's have run out
+        taken = PortalQueue(client, keys, "other", lease_seconds=2).lease(4)
+    finally:
+        server.stop()
+    assert [lease.entry for lease in taken] == [lease.entry for lease in lost[:4]]
+    assert [lease.deliveries for lease in taken] == [2] * 4
 
 
 def test_a_portal_already_queued_is_not_queued_again(fleet, tmp_path):

@@ -1,10 +1,11 @@
 """The portal queue: entries added by ``govarchive enqueue``, leased by workers, acknowledged when crawled.
 
-A lease is a pending entry of the consumer group ``workers``: XREADGROUP hands out new entries, XAUTOCLAIM
-those a consumer has held longer than the lease time without refreshing them (a dead worker), XCLAIM with
-no minimum idle time refreshes a lease, XACK ends it. A worker that stops hands its leases back unfinished
-(``release``): XCLAIM makes them idle for longer than any lease (:data:`HANDED_BACK_MS`), so that the next
-worker to lease takes them at once, and puts their delivery count back.
+A lease is a pending entry of the consumer group ``workers``: XREADGROUP hands out new entries, XPENDING
+with IDLE finds those a consumer has held longer than the lease time without refreshing them (a dead
+worker) and XCLAIM takes them over, XCLAIM with no minimum idle time refreshes a lease, XACK ends it. A
+worker that stops hands its leases back unfinished (``release``): XCLAIM makes them idle for longer than
+any lease (:data:`HANDED_BACK_MS`), so that the next worker to lease takes them at once, and puts their
+delivery count back.
 
 An entry is deleted once acknowledged, so the stream holds only what is pending or in flight: a queue fed
 every night stays the size of one night, what waits to be handed out is the stream's length less the
@@ -68,23 +69,29 @@ class PortalQueue:
     def lease(self, count: int) -> list[Lease]:
         """Up to ``count`` entries for this consumer: first those whose lease ran out, then new ones."""
         self.ensure_group()
-        _, claimed, _ = self.client.xautoclaim(self.keys.portals, WORKERS, self.consumer, self.lease_ms,
-                                               start_id="0-0", count=count)
+        claimed = self._take_over(count)
         fresh = []
         if len(claimed) < count:
             answer = self.client.xreadgroup(WORKERS, self.consumer, {self.keys.portals: ">"},
                                             count=count - len(claimed))
-            fresh = answer[0][1] if answer else []
-        deliveries = self._deliveries([entry for entry, _ in claimed])
-        return [Lease(entry, json.loads(fields["portal"]), fields["mode"], deliveries.get(entry, 1))
-                for entry, fields in [*claimed, *fresh] if fields]
+            fresh = [Lease(entry, json.loads(fields["portal"]), fields["mode"]) for entry, fields in
+                     (answer[0][1] if answer else [])]
+        return [*claimed, *fresh]
 
-    def _deliveries(self, entries: list[str]) -> dict[str, int]:
-        if not entries:
-            return {}
-        pending = self.client.xpending_range(self.keys.portals, WORKERS, min="-", max="+", count=10_000,
-                                             consumername=self.consumer)
-        return {row["message_id"]: row["times_delivered"] for row in pending if row["message_id"] in entries}
+    def _take_over(self, count: int) -> list[Lease]:
+        """Up to ``count`` entries whose lease ran out (a dead worker's, or handed back), claimed for this one.
+
+        XPENDING with IDLE finds them in the whole pending list; XCLAIM with the same minimum idle time takes
+        only those no other worker has claimed meanwhile. (XAUTOCLAIM looks at ten times its count of
+        entries a call: behind the live leases of a fleet of workers, a dead one's would never be reached.)"""
+        expired = self.client.xpending_range(self.keys.portals, WORKERS, min="-", max="+", count=count,
+                                             idle=self.lease_ms)
+        if not expired:
+            return []
+        deliveries = {row["message_id"]: row["times_delivered"] + 1 for row in expired}
+        claimed = self.client.xclaim(self.keys.portals, WORKERS, self.consumer, self.lease_ms, list(deliveries))
+        return [Lease(entry, json.loads(fields["portal"]), fields["mode"], deliveries[entry])
+                for entry, fields in claimed if fields]
 
     def refresh(self, leases: list[Lease]) -> None:
         """Keep the leases: their idle time starts again (a worker alive and still crawling)."""
