@@ -68,6 +68,9 @@ CAPTURE_COLUMNS = {
     "error": str,
     "capture_key": str,
 }
+#: The captures that are the page as served, whole, which a later crawl may reuse or refer to: a 2xx full
+#: response record, not flagged (a truncated body, a gzip bomb). A partial index holds these by portal.
+REUSABLE_RESPONSE = "status between 200 and 299 and warc_type = 'response' and error is null"
 
 CRAWL_COLUMNS = {
     "id": int,
@@ -188,6 +191,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["captures"].create_index(["url", "fetched_at"], if_not_exists=True)
     # rows sent by the workers of a distributed crawl (crawler/queue): applied once however often delivered
     db["captures"].create_index(["capture_key"], unique=True, if_not_exists=True)
+    # a portal's newest full responses, which a distributed crawl asks the writer for before it starts
+    # (crawler/queue/state.py): read through this index, not a scan of every capture ever made
+    db.execute("create index if not exists idx_captures_portal_response on captures (portal, url, id) "
+               f"where {REUSABLE_RESPONSE}")
+    db["listings"].create_index(["portal", "first_seen_at"], if_not_exists=True)
     db["crawls"].create_index(["run_key"], unique=True, if_not_exists=True)
     db["attachments"].create_index(["report_id", "url"], unique=True, if_not_exists=True)
     db["report_figures"].create_index(["report_id"], if_not_exists=True)
@@ -274,8 +282,7 @@ def latest_capture(db: sqlite_utils.Database, url: str) -> dict | None:
 
     Captures flagged with an ``error`` (a truncated body, a gzip bomb) are not the page: never reused."""
     rows = db.query(
-        "select * from captures where url = ? and status between 200 and 299 and warc_type = 'response' "
-        "and error is null order by id desc limit 1",
+        f"select * from captures where url = ? and {REUSABLE_RESPONSE} order by id desc limit 1",
         [url],
     )
     return next(iter(rows), None)
@@ -304,8 +311,7 @@ def captures_of(db: sqlite_utils.Database, crawl_ids: list[int]) -> dict[str, di
         return {}
     marks = ",".join("?" * len(crawl_ids))
     rows = db.query(
-        f"select * from captures where crawl_id in ({marks}) and status between 200 and 299 "
-        "and warc_type = 'response' and error is null order by id", crawl_ids)
+        f"select * from captures where crawl_id in ({marks}) and {REUSABLE_RESPONSE} order by id", crawl_ids)
     return {row["url"]: row for row in rows}
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from archive.db import (latest_capture, latest_report, open_db, record_capture, remember_listing, save_attachment,
                         save_report)
+from crawler.queue.state import portal_state
 
 REPORTS = 2000
 
@@ -27,7 +28,7 @@ def db(tmp_path_factory):
             save_report(db, report_row(url, "changed text"))  # a second version: one latest row of two
         for status in (200, 304):
             record_capture(db, url=url, status=status, warc_type="response", warc_file="warc/a.warc.gz",
-                           warc_offset=i, warc_length=1, payload_digest="sha1:X")
+                           warc_offset=i, warc_length=1, payload_digest="sha1:X", portal=f"portal{i % 20}")
     return db
 
 
@@ -38,9 +39,7 @@ def report_row(url: str, text: str) -> dict:
 
 def per_page_statements(db) -> list[str]:
     """The SQL the crawl runs for one report page, captured as the store's functions issue it."""
-    statements = []
-    db.conn.set_trace_callback(statements.append)
-    try:
+    def one_page():
         url = "http://www.example.gov.cn/xxgk/ndbg/t2020_77.html"
         latest_capture(db, url)
         report_id, _ = save_report(db, report_row(url, "a third text"))
@@ -48,6 +47,16 @@ def per_page_statements(db) -> list[str]:
         save_attachment(db, {"report_id": report_id, "url": url + ".pdf", "text": "x"})
         remember_listing(db, "http://www.example.gov.cn/xxgk/ndbg/index.html", "example", 10)
         record_capture(db, url=url, status=200, warc_type="response")
+
+    return statements_of(db, one_page)
+
+
+def statements_of(db, run) -> list[str]:
+    """The SQL on the archive's tables that ``run()`` issues, captured as it goes."""
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        run()
     finally:
         db.conn.set_trace_callback(None)
     # sqlite-utils also reads sqlite_master (a handful of rows, whatever the archive's size) and probes for
@@ -64,10 +73,28 @@ def test_per_page_queries_never_scan_a_table(db, statistics):
     statements = per_page_statements(db)
     assert any("from reports" in s for s in statements) and any("from captures" in s for s in statements)
     for statement in statements:
-        plan = " | ".join(row[3] for row in db.execute(f"explain query plan {statement}"))
-        assert "SCAN" not in plan.replace("SCAN CONSTANT ROW", ""), f"{statement}\n  -> {plan}"
+        plan = assert_no_scan(db, statement)
         if statement.lower().startswith("select") and "where url" in statement.lower():
             assert "(url=?)" in plan, f"{statement}\n  -> {plan}"
+
+
+@pytest.mark.parametrize("statistics", [False, True], ids=["no statistics", "after ANALYZE"])
+def test_a_portals_state_never_scans_a_table(db, statistics):
+    """What a distributed worker's crawl asks the writer for, for each portal before each crawl
+    (crawler/queue/state.py): a scan of ``captures`` grew with every night archived."""
+    if statistics:
+        db.execute("analyze")
+    statements = statements_of(db, lambda: portal_state(db, "portal7"))
+    assert len(statements) == 3 and portal_state(db, "portal7")["captures"]
+    for statement in statements:
+        assert_no_scan(db, statement)
+
+
+def assert_no_scan(db, statement: str) -> str:
+    """The query plan of ``statement``, which reads no table whole."""
+    plan = " | ".join(row[3] for row in db.execute(f"explain query plan {statement}"))
+    assert "SCAN" not in plan.replace("SCAN CONSTANT ROW", ""), f"{statement}\n  -> {plan}"
+    return plan
 
 
 def test_checkpoints_run_beside_the_writer_and_copy_the_wal_back(tmp_path):

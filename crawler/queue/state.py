@@ -36,8 +36,7 @@ def portal_state(db: sqlite_utils.Database, portal: str) -> dict:
     """``{listings, captures: {url: packed capture}, reports: {url: report}}`` of one portal."""
     captures = db.query(
         f"select url, {', '.join(CAPTURE_FIELDS)} from captures where id in (select max(id) from captures "
-        "where portal = ? and status between 200 and 299 and warc_type = 'response' and error is null group by url)",
-        [portal])
+        f"where portal = ? and {archive_db.REUSABLE_RESPONSE} group by url)", [portal])
     return {"listings": archive_db.known_listings(db, portal),
             "captures": {row["url"]: packed(row) for row in captures},
             "reports": {row["url"]: row for row in archive_db.held_reports(db, portal)}}
