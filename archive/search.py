@@ -496,27 +496,29 @@ def ensure_fts(db: sqlite_utils.Database) -> bool:
     return True
 
 
-def _fingerprint(db: sqlite_utils.Database) -> str:
-    """Changes whenever save_report adds a row (new report or new version): row count and highest id.
+def _fingerprint(db: sqlite_utils.Database) -> tuple[str, int]:
+    """Changes whenever save_report adds a row (new report or new version): row count and highest id; and
+    that id (0 with no report).
 
     Both come from indexes (no report text is read), so checking it costs well under a millisecond
     even on large archives, unlike any query on ``is_latest``, which follows ``text`` in the row.
     """
     count, top = db.execute("select count(*), max(id) from reports").fetchone()
-    return f"{count}:{top}"
+    return f"{count}:{top}", top or 0
 
 
-def _stored_fingerprint(db: sqlite_utils.Database) -> str | None:
+def _stored(db: sqlite_utils.Database, key: str) -> str | None:
+    """A value of the index's info table (``fingerprint``, ``through``), None if unset."""
     if not db[INFO_TABLE].exists():
         return None
-    row = db.execute(f"select value from [{INFO_TABLE}] where key = 'fingerprint'").fetchone()
+    row = db.execute(f"select value from [{INFO_TABLE}] where key = ?", [key]).fetchone()
     return row[0] if row else None
 
 
 def index_is_current(db: sqlite_utils.Database) -> bool:
     """True if no report was added since the index was last brought up to date (cheap)."""
     return (db[FTS_TABLE].exists() and db[STATE_TABLE].exists()
-            and _stored_fingerprint(db) == _fingerprint(db))
+            and _stored(db, "fingerprint") == _fingerprint(db)[0])
 
 
 def _sha1(text: str | None) -> str:
@@ -530,6 +532,17 @@ where r.id is null or r.is_latest is not 1 or r.title is not s.title or r.text_s
 _MISSING_SQL = f"""
 select r.id from reports r left join [{STATE_TABLE}] s on s.id = r.id
 where r.is_latest = 1 and s.id is null
+"""
+# Since the index last looked (at the rows up to id ``through``) rows were only added: save_report never edits
+# a title or a text in place. What left the index are then the earlier versions of the URLs saved since, and
+# what joins it the rows saved since that are latest: both read through indexes, whatever the archive holds.
+_STALE_SINCE_SQL = f"""
+select s.id from reports r join [{STATE_TABLE}] s on s.id = r.id
+where r.url in (select url from reports where id > ? and id <= ?) and r.is_latest is not 1
+"""
+_MISSING_SINCE_SQL = f"""
+select r.id from reports r left join [{STATE_TABLE}] s on s.id = r.id
+where r.id > ? and r.id <= ? and r.is_latest = 1 and s.id is null
 """
 
 
@@ -556,21 +569,25 @@ def index_reports(db: sqlite_utils.Database, rebuild: bool = False, verify: bool
     """Bring ``reports_fts`` up to date with the ``is_latest = 1`` rows of ``reports``.
 
     Incremental: rows no longer latest (or retitled) are deleted from the index, latest rows not yet
-    in it are added. When no row was added to ``reports`` since the last call (:func:`index_is_current`)
-    it returns at once, so the crawler can call it after every crawl. ``verify=True`` compares every
-    row even then (for rows edited in place, which save_report never does); ``rebuild=True`` (or an
-    indexed row whose text can no longer be reproduced) empties and refills the index. Returns
+    in it are added, looking only at the rows added since the last call and the earlier versions of their
+    URLs (a call costs what was saved since, not what the archive holds). When no row was added to
+    ``reports`` since the last call (:func:`index_is_current`) it returns at once, so the crawler can call
+    it after every crawl. ``verify=True`` compares every row (for rows edited in place, which save_report
+    never does); ``rebuild=True`` (or an indexed row whose text can no longer be reproduced) empties and
+    refills the index. Returns
     ``{"added", "removed", "indexed", "rebuilt"}``. Each batch of ``batch`` reports is one short
     transaction (texts are split before it begins), so a crawl writing at the same time waits for one
     batch's inserts at most (about a second for 1,000 reports).
     """
     ensure_fts(db)
-    fingerprint = _fingerprint(db)  # taken first: a report saved while we index changes it again
-    if not rebuild and not verify and _stored_fingerprint(db) == fingerprint:
+    fingerprint, top = _fingerprint(db)  # taken first: a report saved while we index changes it again
+    if not rebuild and not verify and _stored(db, "fingerprint") == fingerprint:
         indexed = db.execute(f"select count(*) from [{STATE_TABLE}]").fetchone()[0]
         return {"added": 0, "removed": 0, "indexed": indexed, "rebuilt": False}
+    through = None if rebuild or verify else _stored(db, "through")
+    since = [int(through), top] if through is not None else []
     removed = added = 0
-    stale = [row[0] for row in db.execute(_STALE_SQL).fetchall()]
+    stale = [row[0] for row in db.execute(_STALE_SINCE_SQL if since else _STALE_SQL, since).fetchall()]
     if stale and not rebuild:
         rebuild = not _remove(db, stale)
         removed = 0 if rebuild else len(stale)
@@ -578,7 +595,8 @@ def index_reports(db: sqlite_utils.Database, rebuild: bool = False, verify: bool
         with db.conn:
             db.execute(f"insert into [{FTS_TABLE}]([{FTS_TABLE}]) values ('delete-all')")
             db.execute(f"delete from [{STATE_TABLE}]")
-    missing = [row[0] for row in db.execute(_MISSING_SQL).fetchall()]
+        since = []
+    missing = [row[0] for row in db.execute(_MISSING_SINCE_SQL if since else _MISSING_SQL, since).fetchall()]
     for i in range(0, len(missing), batch):
         ids = missing[i:i + batch]
         marks = ",".join("?" * len(ids))
@@ -592,7 +610,8 @@ def index_reports(db: sqlite_utils.Database, rebuild: bool = False, verify: bool
                                 state)
         added += len(rows)
     with db.conn:
-        db.execute(f"insert or replace into [{INFO_TABLE}](key, value) values ('fingerprint', ?)", [fingerprint])
+        db.conn.executemany(f"insert or replace into [{INFO_TABLE}](key, value) values (?, ?)",
+                            [("fingerprint", fingerprint), ("through", str(top))])
     indexed = db.execute(f"select count(*) from [{STATE_TABLE}]").fetchone()[0]
     return {"added": added, "removed": removed, "indexed": indexed, "rebuilt": bool(rebuild)}
 

@@ -258,6 +258,28 @@ def test_index_is_incremental_and_cheap_when_unchanged(archive, tmp_path):
     assert db.execute("select count(*) from reports_fts_state").fetchone()[0] == 5
 
 
+def test_an_incremental_index_agrees_with_a_full_look(archive, tmp_path):
+    """Each call looks only at the rows saved since the one before (and the earlier versions of their URLs):
+    after rounds of new reports and new versions (two of one report in a round too), comparing every row
+    finds nothing stale or missing."""
+    data = tmp_path / "data"
+    shutil.copytree(archive, data)
+    db = open_db(data)
+    held = [url for url, in db.execute("select url from reports where is_latest = 1 order by id")]
+    for round_ in range(4):
+        for i in range(3):
+            save_report(db, {"url": f"http://www.example.gov.cn/ndbg/{round_}-{i}.html", "title": f"报告{round_}{i}",
+                             "portal": "example", "report_year": 2020, "text": f"第{round_}轮新报告{i}",
+                             "text_sha1": f"new{round_}{i}"})
+        for version in range(2):
+            save_report(db, {"url": held[round_], "title": "改版的报告", "portal": "example", "report_year": 2020,
+                             "text": f"第{round_}轮改版{version}", "text_sha1": f"changed{round_}{version}"})
+        index_reports(db)
+        assert index_status(db) == {"exists": True, "current": True, "indexed": 5 + 3 * (round_ + 1), "stale": 0,
+                                    "missing": 0}
+    assert len(hit_ids(db, "改版1")) == 4 and not hit_ids(db, "改版0")
+
+
 # -- the command ------------------------------------------------------------------------------------
 
 
