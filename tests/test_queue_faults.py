@@ -10,6 +10,8 @@ happened.
 - The worker stopped by SIGTERM: it stops its crawl, hands its portals back at once and exits, leaving no
   process; a worker started after it (with a lease far longer than the test) finishes them.
 - A portal whose crawl cannot run: given up after MAX_DELIVERIES deliveries, listed as failed.
+- No writer: workers take no portal; a crawl whose writer went while it waited hands its portal back, not
+  counted as a delivery.
 - A command that finds no Redis says so in one line; the writer applies messages handed to it without its
   knowing (a reply lost with its connection), and brings up to date a search index its predecessor, killed,
   left behind.
@@ -31,8 +33,10 @@ import sqlite_utils
 
 from archive.search import index_is_current
 from bench.process_tree import command_line, descendants, running
-from crawler.queue.keys import WRITERS, Keys, connect, ensure_group
+from crawler.queue.crawl import EXIT_NO_WRITER
+from crawler.queue.keys import WORKERS, WRITERS, Keys, connect, ensure_group
 from crawler.queue.portals import MAX_DELIVERIES, PortalQueue
+from crawler.queue.worker import Worker
 from tests.conftest import TEST_SETTINGS, assert_verified, govarchive
 from tests.redis_server import RedisServer
 from tests.sampleportals import SamplePortals
@@ -225,6 +229,28 @@ def test_workers_take_no_portal_while_no_writer_runs(fleet, tmp_path):
     assert (waiting["pending"], waiting["in_flight"], waiting["writer"]) == (1, 0, None)
     assert "no writer runs" in worker.stderr.read()
     assert (after["pending"], after["in_flight"], after["done"], after["failed"], after["writer"]) == (0, 0, 1, 0, None)
+
+
+def test_a_crawl_that_finds_no_writer_hands_its_portal_back_uncounted(fleet, tmp_path):
+    """The writer went while the crawl waited for its answer: the crawl cannot start, and its portal, not at
+    fault, is handed back without using up a delivery."""
+    registry = tmp_path / "portals.json"
+    registry.write_text(json.dumps(json.loads(fleet.write_registry(tmp_path / "fleet.json").read_text())[:1]))
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    try:
+        govarchive("enqueue", "--redis", server.url, "--portals", registry, "--mode", "backfill")
+        client, keys = connect(server.url), Keys()
+        client.set(keys.writer, "gone-soon", ex=2)  # seen by the worker, gone before it answers
+        worker = Worker(client, keys, server.url, tmp_path, lease_seconds=60, state_timeout=3)
+        exit_code = worker.crawl("backfill", worker.queue.lease(1))
+        status = queue_status(server.url)
+        (entry,) = client.xpending_range(keys.portals, WORKERS, min="-", max="+", count=10)
+    finally:
+        server.stop()
+    assert exit_code == EXIT_NO_WRITER
+    assert (status["pending"], status["in_flight"], status["failed"]) == (1, 0, 0)
+    assert entry["times_delivered"] == 0  # the next lease makes it 1
 
 
 def test_a_dead_workers_portals_are_taken_over_behind_many_live_leases(tmp_path):

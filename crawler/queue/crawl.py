@@ -4,9 +4,10 @@ The crawl is the ordinary one (spider, fetch middlewares, pipelines), with a Que
 writer, its WARC files into the shared data directory. It ends when the worker that started it dies (the read
 end of a pipe whose write end only the worker holds reads EOF), however the worker dies.
 
-Exit codes as ``govarchive crawl``: 0 finished, 1 finished with errors, 2 could not run (e.g. no answer from
-the writer); and 3 stopped by SIGTERM or SIGINT before it finished (Scrapy's close reason ``shutdown``): its
-portals are not done, the worker leaves them to be leased again.
+Exit codes as ``govarchive crawl``: 0 finished, 1 finished with errors, 2 could not run; and 3 stopped by
+SIGTERM or SIGINT before it finished (Scrapy's close reason ``shutdown``): its portals are not done, the
+worker leaves them to be leased again; 4 could not run because no writer runs (it went while the crawl
+waited for its answer): not the portals' fault, the worker hands them back.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import threading
 from pathlib import Path
 
 EXIT_INTERRUPTED = 3
+EXIT_NO_WRITER = 4
 
 
 def exit_with_worker(alive_fd: int, code: int) -> None:
@@ -31,6 +33,13 @@ def exit_with_worker(alive_fd: int, code: int) -> None:
         os._exit(code)
 
     threading.Thread(target=watch, name="exit-with-worker", daemon=True).start()
+
+
+def writer_runs(redis_url: str, namespace: str) -> bool:
+    """Whether a writer runs now (crawler/queue/keys.py ``Keys.writer``)."""
+    from crawler.queue.keys import Keys, connect
+
+    return connect(redis_url).exists(Keys(namespace).writer) > 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         row = run_crawl(portals, args.data, args.mode, settings)
     except CrawlNotStarted as exc:
         print(f"govarchive worker crawl: {exc}", file=sys.stderr)
-        return EXIT_COULD_NOT_RUN
+        return EXIT_COULD_NOT_RUN if writer_runs(args.redis, args.ns) else EXIT_NO_WRITER
     if row.get("status") == crawl_status("shutdown"):  # Scrapy's close reason on SIGTERM or SIGINT
         return EXIT_INTERRUPTED
     return row.get("exit_code", EXIT_COULD_NOT_RUN)

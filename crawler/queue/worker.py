@@ -3,7 +3,8 @@
 Each round leases up to ``batch`` portals (a dead worker's first, once their lease has run out) and crawls
 those of one mode together in a child process (crawler/queue/crawl.py), refreshing the leases while it
 runs. A crawl that finished (exit 0 or 1) acknowledges its entries; one that did not (it could not run, or
-a signal stopped it) leaves them to be leased again, and after MAX_DELIVERIES they are given up. Killed at
+a signal stopped it) leaves them to be leased again, and after MAX_DELIVERIES they are given up; one that
+could not run for want of a writer hands them back, not counted. Killed at
 any moment, a worker loses nothing: its child ends with it, and its entries go to another worker once their
 lease runs out. While no writer runs, it takes no portal.
 
@@ -25,7 +26,7 @@ import sys
 import time
 from itertools import groupby
 
-from crawler.queue.crawl import EXIT_INTERRUPTED
+from crawler.queue.crawl import EXIT_INTERRUPTED, EXIT_NO_WRITER
 from crawler.queue.keys import Keys
 from crawler.queue.portals import MAX_DELIVERIES, Lease, PortalQueue
 
@@ -124,12 +125,14 @@ class Worker:
                 pass
 
     def end(self, leases: list[Lease], exit_code: int, seconds: float) -> None:
+        if exit_code == EXIT_NO_WRITER:
+            logger.warning("the crawl found no writer to answer it: its portals are handed back")
         for lease in leases:
             if exit_code in (0, 1):
                 self.queue.ack(lease, {"portal": lease.portal.get("id"), "worker": self.name, "exit_code": exit_code,
                                        "seconds": round(seconds, 1), "deliveries": lease.deliveries})
-            elif self.stops:
-                self.queue.release([lease])
+            elif self.stops or exit_code == EXIT_NO_WRITER:
+                self.queue.release([lease])  # not the portal's fault: the delivery does not count
             elif lease.deliveries >= MAX_DELIVERIES:
                 self.queue.fail(lease, f"the crawl did not finish (exit {exit_code}) in {lease.deliveries} deliveries")
             else:
