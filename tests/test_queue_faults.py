@@ -134,24 +134,19 @@ def done(redis_url) -> list[dict]:
     return [json.loads(summary) for summary in connect(redis_url).hvals(Keys().done)]
 
 
-@pytest.fixture(scope="module")
-def restarted(fleet, tmp_path_factory):
-    return crawl_with_fault(fleet, tmp_path_factory.mktemp("restart"), restart_redis)
+def run_with(fault):
+    """A module fixture: the crawl of :func:`crawl_with_fault` with ``fault``, run once for every test asking."""
+    @pytest.fixture(scope="module")
+    def run(fleet, tmp_path_factory):
+        return crawl_with_fault(fleet, tmp_path_factory.mktemp(fault.__name__), fault)
+
+    return run
 
 
-@pytest.fixture(scope="module")
-def writer_killed(fleet, tmp_path_factory):
-    return crawl_with_fault(fleet, tmp_path_factory.mktemp("writer-killed"), kill_the_writer)
-
-
-@pytest.fixture(scope="module")
-def crawl_stopped(fleet, tmp_path_factory):
-    return crawl_with_fault(fleet, tmp_path_factory.mktemp("crawl-stopped"), stop_the_crawl)
-
-
-@pytest.fixture(scope="module")
-def worker_stopped(fleet, tmp_path_factory):
-    return crawl_with_fault(fleet, tmp_path_factory.mktemp("worker-stopped"), stop_the_worker)
+restarted = run_with(restart_redis)
+writer_killed = run_with(kill_the_writer)
+crawl_stopped = run_with(stop_the_crawl)
+worker_stopped = run_with(stop_the_worker)
 
 
 @pytest.mark.parametrize("run", ["restarted", "writer_killed", "crawl_stopped", "worker_stopped"])

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import sys
 import threading
 from pathlib import Path
@@ -35,13 +34,6 @@ def exit_with_worker(alive_fd: int, code: int) -> None:
     threading.Thread(target=watch, name="exit-with-worker", daemon=True).start()
 
 
-def writer_runs(redis_url: str, namespace: str) -> bool:
-    """Whether a writer runs now (crawler/queue/keys.py ``Keys.writer``)."""
-    from crawler.queue.keys import Keys, connect
-
-    return connect(redis_url).exists(Keys(namespace).writer) > 0
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.queue.crawl", description=__doc__.splitlines()[0])
     parser.add_argument("--redis", required=True)
@@ -56,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     # Imported here, not above: each extraction worker runs this module again as its ``__mp_main__``
     # (multiprocessing does that for a main module run with -m), and must not load Scrapy for nothing.
     from archive.session import crawl_status
+    from crawler.queue.keys import Keys, connect, process_name
+    from crawler.queue.portals import PortalQueue
     from crawler.registry import portal_from_dict
     from crawler.run import EXIT_COULD_NOT_RUN, CrawlNotStarted, run_crawl
 
@@ -68,13 +62,14 @@ def main(argv: list[str] | None = None) -> int:
         "GOVARCHIVE_STORE": "crawler.queue.store.from_settings",
         "GOVARCHIVE_QUEUE": {"redis": args.redis, "ns": args.ns, "state_timeout": args.state_timeout,
                              "entries": {lease["portal"]["id"]: lease["entry"] for lease in leases}},
-        "LOG_FILE": str(logs / f"worker-{socket.gethostname()}-{os.getpid()}-{args.mode}.log"),
+        "LOG_FILE": str(logs / f"worker-{process_name()}-{args.mode}.log"),
     }
     try:
         row = run_crawl(portals, args.data, args.mode, settings)
     except CrawlNotStarted as exc:
         print(f"govarchive worker crawl: {exc}", file=sys.stderr)
-        return EXIT_COULD_NOT_RUN if writer_runs(args.redis, args.ns) else EXIT_NO_WRITER
+        writer = PortalQueue(connect(args.redis), Keys(args.ns)).writer()
+        return EXIT_COULD_NOT_RUN if writer else EXIT_NO_WRITER
     if row.get("status") == crawl_status("shutdown"):  # Scrapy's close reason on SIGTERM or SIGINT
         return EXIT_INTERRUPTED
     return row.get("exit_code", EXIT_COULD_NOT_RUN)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass
 
 import redis
@@ -64,6 +66,12 @@ class Keys:
     def crawl_of(self, entry: str) -> str:
         """String: the run key of the latest crawl of a portal entry (marked interrupted on redelivery)."""
         return f"{self.ns}:crawl:{entry}"
+
+
+def process_name() -> str:
+    """This process as the queue names it, ``host-pid``: a worker's consumer name, the writer's sign of life,
+    a crawl's run key and log file."""
+    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 def connect(url: str, patient: bool = False) -> redis.Redis:

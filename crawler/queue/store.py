@@ -15,12 +15,10 @@ state.CAPTURE_FIELDS of its capture (in memory and in ``fetched``), and of each 
 from __future__ import annotations
 
 import json
-import os
-import socket
 import uuid
 
 from archive.db import utcnow
-from crawler.queue.keys import Keys, connect
+from crawler.queue.keys import Keys, connect, process_name
 from crawler.queue.results import ResultSender
 from crawler.queue.state import packed, request_state, unpacked
 
@@ -42,7 +40,7 @@ class QueueStore:
         self.entries = entries
         """portal id -> its entry in the portal queue."""
         self.sender = ResultSender(client, keys)
-        self.key = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.key = f"{process_name()}-{uuid.uuid4().hex[:8]}"
         states = {portal: request_state(client, keys, self.sender, entry, portal, state_timeout)
                   for portal, entry in entries.items()}
         self.listings = {portal: state["listings"] for portal, state in states.items()}

@@ -4,9 +4,9 @@ Each round leases up to ``batch`` portals (a dead worker's first, once their lea
 those of one mode together in a child process (crawler/queue/crawl.py), refreshing the leases while it
 runs. A crawl that finished (exit 0 or 1) acknowledges its entries; one that did not (it could not run, or
 a signal stopped it) leaves them to be leased again, and after MAX_DELIVERIES they are given up; one that
-could not run for want of a writer hands them back, not counted. Killed at
-any moment, a worker loses nothing: its child ends with it, and its entries go to another worker once their
-lease runs out. While no writer runs, it takes no portal.
+could not run for want of a writer hands them back, not counted. Killed at any moment, a worker loses
+nothing: its child ends with it, and its entries go to another worker once their lease runs out. While no
+writer runs, it takes no portal.
 
 Stopped (SIGTERM, as ``kill`` and systemd send, or SIGINT, Ctrl-C), a worker stops its crawl as Scrapy
 does on SIGTERM (a second signal forces it), hands its portals back unfinished, and exits: another worker
@@ -20,14 +20,13 @@ import json
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from itertools import groupby
 
 from crawler.queue.crawl import EXIT_INTERRUPTED, EXIT_NO_WRITER
-from crawler.queue.keys import Keys
+from crawler.queue.keys import Keys, process_name
 from crawler.queue.portals import MAX_DELIVERIES, Lease, PortalQueue
 
 logger = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ SIGNAL_POLL = 0.5  # seconds: how soon a signal to the worker reaches its crawl
 class Worker:
     def __init__(self, client, keys: Keys, redis_url: str, data_dir, lease_seconds: float = 120.0, batch: int = 4,
                  settings: dict | None = None, state_timeout: float = 300.0):
-        self.name = f"{socket.gethostname()}-{os.getpid()}"
+        self.name = process_name()
         self.queue = PortalQueue(client, keys, self.name, lease_seconds)
         self.keys = keys
         self.redis_url = redis_url

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import socket
 import threading
 import time
 from contextlib import contextmanager, suppress
@@ -27,7 +25,7 @@ from archive.checkpoints import Checkpoints
 from archive.db import open_db
 from archive.search import index_reports
 from crawler.lock import data_dir_lock
-from crawler.queue.keys import WRITER_BEAT, WRITER_TTL, WRITERS, Keys, ensure_group
+from crawler.queue.keys import WRITER_BEAT, WRITER_TTL, WRITERS, Keys, ensure_group, process_name
 from crawler.queue.portals import PortalQueue
 from crawler.queue.results import apply
 from pipelines.figures.archive import relate_reports
@@ -120,7 +118,7 @@ def signs_of_life(client: redis.Redis, key: str):
     """Keep ``key`` set to this process's name (host-pid), expiring after WRITER_TTL seconds and set again
     every WRITER_BEAT seconds by a thread (the writer may be busy for longer: the checks across reports on a
     large archive); deleted at the end."""
-    name, stop = f"{socket.gethostname()}-{os.getpid()}", threading.Event()
+    name, stop = process_name(), threading.Event()
 
     def beat():
         while not stop.wait(WRITER_BEAT):
