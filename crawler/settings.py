@@ -50,6 +50,10 @@ URL_TRAP_MAX_REPEATS = 3  # a path repeating one segment this often is a relativ
 COOKIES_ENABLED = True
 REFERER_ENABLED = True
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote control (on by default) runs an HTTP server in every crawl that executes the Python code
+# posted to it, pulls in aiohttp (8 MB of RSS) and writes its token to a job file in the user's state directory,
+# which a killed crawl leaves behind. An archive crawl takes no code from outside.
+REMOTE_CONTROL_ENABLED = False
 # Scrapy reads the source of a generator callback to warn about a ``return value`` in it, again for every
 # response (its cache holds the bound method weakly, and a new one is made each time): 2.4% of a crawl's CPU.
 # tests/test_crawl.py makes the same check once over every generator of the spider instead.

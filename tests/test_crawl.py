@@ -117,6 +117,15 @@ def test_second_crawl_adds_no_rows(crawled_archive, db):
     assert "0 new, 0 changed" in result.stdout
 
 
+def test_crawl_takes_no_code_from_outside(crawled_archive):
+    """Scrapy 2.19's remote control (an HTTP server executing posted code, its token in a job file a killed crawl
+    leaves behind) is off: REMOTE_CONTROL_ENABLED in crawler/settings.py."""
+    data, _ = crawled_archive
+    log = max((data / "logs").glob("*.log"), key=lambda path: path.stat().st_mtime).read_text(encoding="utf-8")
+    assert "Enabled extensions" in log
+    assert "RemoteControl" not in log and "Remote control HTTP server" not in log
+
+
 def test_crawl_summary_and_reports_listing(crawled_archive, sample_portals):
     data, result = crawled_archive
     reports = len(sample_portals.expected_reports + sample_portals.extra_reports)
