@@ -15,12 +15,13 @@ state.CAPTURE_FIELDS of its capture (in memory and in ``fetched``), and of each 
 from __future__ import annotations
 
 import json
+import sys
 import uuid
 
 from archive.db import utcnow
 from crawler.queue.keys import Keys, connect, process_name
 from crawler.queue.results import ResultSender
-from crawler.queue.state import packed, request_state, unpacked
+from crawler.queue.state import CaptureTable, packed, request_state, unpacked
 
 STATE_TIMEOUT = 300.0  # seconds to wait for the writer's answer
 
@@ -29,6 +30,11 @@ def from_settings(settings) -> "QueueStore":
     queue = settings.getdict("GOVARCHIVE_QUEUE")
     return QueueStore(connect(queue["redis"], patient=True), Keys(queue["ns"]), queue["entries"],
                       queue.get("state_timeout", STATE_TIMEOUT))
+
+
+def _digest(text_sha1: str | None) -> bytes | None:
+    """A text's SHA-1 as 20 bytes (a hex string takes 89)."""
+    return bytes.fromhex(text_sha1) if text_sha1 else None
 
 
 class QueueStore:
@@ -44,12 +50,12 @@ class QueueStore:
         states = {portal: request_state(client, keys, self.sender, entry, portal, state_timeout)
                   for portal, entry in entries.items()}
         self.listings = {portal: state["listings"] for portal, state in states.items()}
-        self.captures = {url: tuple(values) for state in states.values()
-                         for url, values in state["captures"].items()}
-        """url -> packed latest capture (state.packed)"""
+        self.captures = CaptureTable({url: values for state in states.values()
+                                      for url, values in state["captures"].items()})
+        """url -> latest capture, held before this run or made by it"""
         self.held = [row for state in states.values() for row in state["reports"].values()]
-        self.text_sha1s = {row["url"]: row["text_sha1"] for row in self.held}
-        """url -> text_sha1 of each report's latest version, held before this run or saved by it"""
+        self.text_sha1s = {sys.intern(row["url"]): _digest(row["text_sha1"]) for row in self.held}
+        """url -> text_sha1 (as bytes) of each report's latest version, held before this run or saved by it"""
         self.finished: dict = {}
 
     # -- the run ---------------------------------------------------------------------------------------
@@ -93,7 +99,8 @@ class QueueStore:
         reusable = (fields.get("warc_type") == "response" and 200 <= (fields.get("status") or 0) < 300
                     and not fields.get("error"))
         if reusable:
-            values = self.captures[fields["url"]] = packed(fields)
+            values = packed(fields)
+            self.captures.put(fields["url"], values)
             if entry:
                 self.sender.also(lambda pipe: pipe.hset(self.keys.fetched(entry), fields["url"], json.dumps(values)))
         return key
@@ -102,7 +109,7 @@ class QueueStore:
         """The URL's capture is forgotten here (and in ``fetched``) whichever it was: at worst the page is
         fetched again."""
         self.sender.send("flag", key=key, error=error)
-        if self.captures.pop(url, None):
+        if self.captures.discard(url):
             for entry in self.entries.values():
                 self.sender.also(lambda pipe, entry=entry: pipe.hdel(self.keys.fetched(entry), url))
 
@@ -111,9 +118,9 @@ class QueueStore:
         return unpacked(url, values) if values else None
 
     def save_report(self, row: dict, attachments: list[dict], figures: dict | None = None) -> tuple[None, str]:
-        held = self.text_sha1s.get(row["url"])
-        outcome = "new" if held is None else "unchanged" if held == row["text_sha1"] else "changed"
-        self.text_sha1s[row["url"]] = row["text_sha1"]
+        held, text_sha1 = self.text_sha1s.get(row["url"]), _digest(row["text_sha1"])
+        outcome = "new" if held is None else "unchanged" if held == text_sha1 else "changed"
+        self.text_sha1s[sys.intern(row["url"])] = text_sha1
         self.sender.send("report", crawl=row.pop("crawl_id"), row=row, attachments=attachments, figures=figures)
         return None, outcome
 
