@@ -9,6 +9,9 @@ happened.
   and finished.
 - The worker stopped by SIGTERM: it stops its crawl, hands its portals back at once and exits, leaving no
   process; a worker started after it (with a lease far longer than the test) finishes them.
+- The worker and its crawl stalled (SIGSTOP) past their lease, as on a suspended machine, while another worker
+  takes their portals over; continued, the stalled worker does not take them back: it stops its crawl and
+  leaves them to the other.
 - A portal whose crawl cannot run: given up after MAX_DELIVERIES deliveries, listed as failed.
 - No writer: workers take no portal; a crawl whose writer went while it waited hands its portal back, not
   counted as a delivery.
@@ -123,6 +126,25 @@ def stop_the_worker(server, run, data) -> dict:
     return {"stopped": stopped}
 
 
+def stall_the_worker(server, run, data) -> dict:
+    """SIGSTOP the worker and its crawl past their lease; start another worker, and once it holds their
+    portals, SIGCONT them. The stalled worker exits (``--until-empty``) when the other has finished."""
+    stalled = run["worker"]
+    tree = [stalled.pid, *(pid for pid in descendants(stalled.pid) if "crawler.queue.crawl" in command_line(pid))]
+    for pid in tree:
+        os.kill(pid, signal.SIGSTOP)
+    run["worker"] = start_worker(server, data)
+    deadline = time.monotonic() + 30
+    while not (held := {row["worker"] for row in queue_status(server.url)["in_flight_portals"]}) or \
+            any(worker.endswith(f"-{stalled.pid}") for worker in held):
+        assert time.monotonic() < deadline, "no worker took the stalled one's portals over"
+        time.sleep(0.2)
+    for pid in tree:
+        os.kill(pid, signal.SIGCONT)
+    _, stderr = stalled.communicate(timeout=120)
+    return {"stalled": {"exit code": stalled.returncode, "log": stderr, "name": f"-{stalled.pid}"}}
+
+
 def tree_left(pids) -> list[str]:
     """The command lines of those of ``pids`` still running a second later."""
     time.sleep(1)
@@ -147,9 +169,10 @@ restarted = run_with(restart_redis)
 writer_killed = run_with(kill_the_writer)
 crawl_stopped = run_with(stop_the_crawl)
 worker_stopped = run_with(stop_the_worker)
+worker_stalled = run_with(stall_the_worker)
 
 
-@pytest.mark.parametrize("run", ["restarted", "writer_killed", "crawl_stopped", "worker_stopped"])
+@pytest.mark.parametrize("run", ["restarted", "writer_killed", "crawl_stopped", "worker_stopped", "worker_stalled"])
 def test_every_portal_is_crawled_and_every_report_stored_once(run, fleet, request):
     run = request.getfixturevalue(run)
     assert run["exit codes"] == [0, 0]
@@ -172,6 +195,41 @@ def test_a_stopped_worker_hands_its_portals_back_and_leaves_no_process(worker_st
     assert status["pending"] == PORTALS - status["done"] > 0
     # the stopped delivery did not count: each portal was finished by its first delivery that was not stopped
     assert sorted(summary["deliveries"] for summary in worker_stopped["done"]) == [1] * PORTALS
+
+
+def test_a_stalled_worker_leaves_the_portals_taken_over_to_their_new_holder(worker_stalled):
+    stalled = worker_stalled["stalled"]
+    assert stalled["exit code"] == 0
+    assert stalled["log"].count("was taken over by another worker") == PORTALS  # and its crawl stopped
+    # each portal's crawl was ended by the worker that took it over, not taken back by the stalled one
+    assert sorted(summary["portal"] for summary in worker_stalled["done"]) == sorted(worker_stalled["portals"])
+    assert not [summary for summary in worker_stalled["done"] if summary["worker"].endswith(stalled["name"])]
+    assert sorted(summary["deliveries"] for summary in worker_stalled["done"]) == [2] * PORTALS
+
+
+def test_a_refresh_keeps_only_the_leases_still_held(tmp_path):
+    """A worker that stalled past its lease time refreshes its leases: those another worker took over (and
+    one it has finished since) are not taken back, but returned; the one still its own is young again."""
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    try:
+        client, keys = connect(server.url), Keys()
+        PortalQueue(client, keys).enqueue([{"id": f"portal{i}"} for i in range(3)], "nightly")
+        stalled = PortalQueue(client, keys, "stalled", lease_seconds=1)
+        leases = stalled.lease(3)
+        time.sleep(1.2)
+        other = PortalQueue(client, keys, "other", lease_seconds=1)
+        first, second = other.lease(2)
+        other.ack(first, {"portal": first.portal["id"]})
+        taken = stalled.refresh(leases)
+        held = {row["message_id"]: (row["consumer"], row["time_since_delivered"]) for row in
+                client.xpending_range(keys.portals, WORKERS, min="-", max="+", count=10)}
+    finally:
+        server.stop()
+    assert [lease.entry for lease in taken] == [first.entry, second.entry] == [lease.entry for lease in leases[:2]]
+    assert list(held) == [second.entry, leases[2].entry]
+    assert held[second.entry][0] == "other" and held[leases[2].entry][0] == "stalled"
+    assert held[leases[2].entry][1] < 500  # milliseconds: refreshed
 
 
 def test_a_portal_whose_crawl_cannot_run_is_given_up(fleet, tmp_path):

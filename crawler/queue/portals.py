@@ -2,8 +2,9 @@
 
 A lease is a pending entry of the consumer group ``workers``: XREADGROUP hands out new entries, XPENDING
 with IDLE finds those a consumer has held longer than the lease time without refreshing them (a dead
-worker) and XCLAIM takes them over, XCLAIM with no minimum idle time refreshes a lease, XACK ends it. A
-worker that stops hands its leases back unfinished (``release``): XCLAIM makes them idle for longer than
+worker) and XCLAIM takes them over, XCLAIM with no minimum idle time refreshes a lease (only while its worker
+still holds it: a worker that stalled past its lease time does not take back what another took over), XACK
+ends it. A worker that stops hands its leases back unfinished (``release``): XCLAIM makes them idle for longer than
 any lease (:data:`HANDED_BACK_MS`), so that the next worker to lease takes them at once, and puts their
 delivery count back.
 
@@ -26,6 +27,21 @@ from crawler.queue.keys import WORKERS, Keys, ensure_group
 
 MAX_DELIVERIES = 4  # a portal whose crawl has failed this often is given up (``<ns>:failed``)
 HANDED_BACK_MS = 365 * 24 * 3600 * 1000  # the idle time of a lease handed back: longer than any lease
+# KEYS[1] the stream; ARGV: the group, the consumer, entry ids. Refreshes those the consumer still holds (XCLAIM
+# alone would take an entry from whoever holds it); returns the others. One script: no XACK or takeover between
+# the look and the claim.
+_REFRESH_HELD = """
+local taken = {}
+for i = 3, #ARGV do
+  local held = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)[1]
+  if held and held[2] == ARGV[2] then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+  else
+    taken[#taken + 1] = ARGV[i]
+  end
+end
+return taken
+"""
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,7 @@ class PortalQueue:
         self.keys = keys
         self.consumer = consumer
         self.lease_ms = int(lease_seconds * 1000)
+        self._refresh_held = client.register_script(_REFRESH_HELD)
 
     def ensure_group(self) -> None:
         ensure_group(self.client, self.keys.portals, WORKERS)
@@ -93,11 +110,15 @@ class PortalQueue:
         return [Lease(entry, json.loads(fields["portal"]), fields["mode"], deliveries[entry])
                 for entry, fields in claimed if fields]
 
-    def refresh(self, leases: list[Lease]) -> None:
-        """Keep the leases: their idle time starts again (a worker alive and still crawling)."""
-        if leases:
-            self.client.xclaim(self.keys.portals, WORKERS, self.consumer, 0, [lease.entry for lease in leases],
-                               justid=True)
+    def refresh(self, leases: list[Lease]) -> list[Lease]:
+        """Keep the leases this worker still holds: their idle time starts again (a worker alive and still
+        crawling). Returns the others: their lease ran out while this worker stalled (a suspended machine, a
+        stopped process), and another worker took them over, or has already finished them."""
+        if not leases:
+            return []
+        taken = set(self._refresh_held(keys=[self.keys.portals],
+                                       args=[WORKERS, self.consumer, *(lease.entry for lease in leases)]))
+        return [lease for lease in leases if lease.entry in taken]
 
     def release(self, leases: list[Lease]) -> None:
         """Hand the leases back unfinished (this worker stops): any worker leases them at once, and this

@@ -6,7 +6,9 @@ runs. A crawl that finished (exit 0 or 1) acknowledges its entries; one that did
 a signal stopped it) leaves them to be leased again, and after MAX_DELIVERIES they are given up; one that
 could not run for want of a writer hands them back, not counted. Killed at any moment, a worker loses
 nothing: its child ends with it, and its entries go to another worker once their lease runs out. While no
-writer runs, it takes no portal.
+writer runs, it takes no portal. A worker that stalled past its lease time (a suspended machine) and finds, at
+its next refresh, that another worker took over some of its portals, stops its crawl: they are being crawled
+there. It leaves those to their new holder and hands the rest back.
 
 Stopped (SIGTERM, as ``kill`` and systemd send, or SIGINT, Ctrl-C), a worker stops its crawl as Scrapy
 does on SIGTERM (a second signal forces it), hands its portals back unfinished, and exits: another worker
@@ -101,36 +103,48 @@ class Worker:
         child = subprocess.Popen(command, pass_fds=[child_end], process_group=0)
         os.close(child_end)
         try:
-            self.watch(child, leases)
+            taken = self.watch(child, leases)
         finally:
             os.close(alive)
-        self.end(leases, child.returncode, time.monotonic() - started)
+        self.end([lease for lease in leases if lease not in taken], child.returncode, time.monotonic() - started,
+                 stopped=bool(taken))
         return child.returncode
 
-    def watch(self, child: subprocess.Popen, leases: list[Lease]) -> None:
+    def watch(self, child: subprocess.Popen, leases: list[Lease]) -> list[Lease]:
         """Wait for the crawl to end, refreshing its leases every quarter of the lease time, and passing each
-        signal the worker receives on to it."""
-        refreshed, passed_on = time.monotonic(), 0
+        signal the worker receives on to it. Returns the leases another worker took over meanwhile: on finding
+        the first, the crawl is stopped as by a signal."""
+        refreshed, passed_on, taken = time.monotonic(), 0, []
         while child.poll() is None:
             for _ in range(passed_on, self.stops):
                 child.send_signal(signal.SIGTERM)
             passed_on = self.stops
             if time.monotonic() - refreshed >= self.lease_seconds / 4:
-                self.queue.refresh(leases)
+                lost = self.queue.refresh([lease for lease in leases if lease not in taken])
                 refreshed = time.monotonic()
+                if lost and not taken:
+                    child.send_signal(signal.SIGTERM)
+                for lease in lost:
+                    logger.warning("portal %s was taken over by another worker (this one stalled past its lease): "
+                                   "its crawl here stops", lease.portal.get("id"))
+                taken += lost
             try:
                 child.wait(timeout=SIGNAL_POLL)
             except subprocess.TimeoutExpired:
                 pass
+        return taken
 
-    def end(self, leases: list[Lease], exit_code: int, seconds: float) -> None:
+    def end(self, leases: list[Lease], exit_code: int, seconds: float, stopped: bool = False) -> None:
+        """Acknowledge the leases of a crawl that finished; hand them back, not counted, when the crawl was
+        ``stopped`` by the worker (its portals taken over in part) or could not run for want of a writer;
+        otherwise leave them to be leased again, or give them up after MAX_DELIVERIES."""
         if exit_code == EXIT_NO_WRITER:
             logger.warning("the crawl found no writer to answer it: its portals are handed back")
         for lease in leases:
             if exit_code in (0, 1):
                 self.queue.ack(lease, {"portal": lease.portal.get("id"), "worker": self.name, "exit_code": exit_code,
                                        "seconds": round(seconds, 1), "deliveries": lease.deliveries})
-            elif self.stops or exit_code == EXIT_NO_WRITER:
+            elif stopped or self.stops or exit_code == EXIT_NO_WRITER:
                 self.queue.release([lease])  # not the portal's fault: the delivery does not count
             elif lease.deliveries >= MAX_DELIVERIES:
                 self.queue.fail(lease, f"the crawl did not finish (exit {exit_code}) in {lease.deliveries} deliveries")
