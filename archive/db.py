@@ -305,13 +305,14 @@ def interrupted_crawls(db: sqlite_utils.Database, mode: str, portals_json: str, 
     return killed
 
 
-def captures_of(db: sqlite_utils.Database, crawl_ids: list[int]) -> dict[str, dict]:
-    """url -> newest 2xx response capture made by these crawls."""
+def captures_of(db: sqlite_utils.Database, crawl_ids: list[int], portal: str | None = None) -> dict[str, dict]:
+    """url -> newest 2xx response capture made by these crawls (of ``portal``, when given)."""
     if not crawl_ids:
         return {}
     marks = ",".join("?" * len(crawl_ids))
+    of_portal, params = ("and portal = ?", [*crawl_ids, portal]) if portal else ("", crawl_ids)
     rows = db.query(
-        f"select * from captures where crawl_id in ({marks}) and {REUSABLE_RESPONSE} order by id", crawl_ids)
+        f"select * from captures where crawl_id in ({marks}) {of_portal} and {REUSABLE_RESPONSE} order by id", params)
     return {row["url"]: row for row in rows}
 
 

@@ -21,6 +21,7 @@ REPORTS = 2000
 def db(tmp_path_factory):
     db = open_db(tmp_path_factory.mktemp("large"))
     db.execute("pragma synchronous = off")  # building the archive only; the plans do not depend on it
+    killed = db["crawls"].insert({"run_key": "killed", "mode": "backfill", "status": "interrupted"}).last_pk
     for i in range(REPORTS):
         url = f"http://www.example.gov.cn/xxgk/ndbg/t2020_{i}.html"
         save_report(db, report_row(url, "text"))
@@ -28,7 +29,8 @@ def db(tmp_path_factory):
             save_report(db, report_row(url, "changed text"))  # a second version: one latest row of two
         for status in (200, 304):
             record_capture(db, url=url, status=status, warc_type="response", warc_file="warc/a.warc.gz",
-                           warc_offset=i, warc_length=1, payload_digest="sha1:X", portal=f"portal{i % 20}")
+                           warc_offset=i, warc_length=1, payload_digest="sha1:X", portal=f"portal{i % 20}",
+                           crawl_id=killed if i % 2 else None)
     return db
 
 
@@ -86,7 +88,10 @@ def test_a_portals_state_never_scans_a_table(db, statistics):
         db.execute("analyze")
     statements = statements_of(db, lambda: portal_state(db, "portal7"))
     assert len(statements) == 3 and portal_state(db, "portal7")["captures"]
-    for statement in statements:
+    # a redelivery also asks for the pages its killed predecessor archived
+    resumed = statements_of(db, lambda: portal_state(db, "portal7", ["killed"]))
+    assert len(resumed) == 5 and len(portal_state(db, "portal7", ["killed"])["resumable"]) == REPORTS // 20
+    for statement in statements + resumed:
         assert_no_scan(db, statement)
 
 

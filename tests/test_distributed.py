@@ -71,12 +71,21 @@ def wait_all(writer, workers, timeout: float = 300) -> None:
         time.sleep(0.2)
 
 
-def wait_for_a_worker_with_archived_pages(redis_url, workers, portal_pages: int, pages: int = 8,
+def archived_pages(db, portals: list[str]) -> int:
+    """Pages of ``portals`` whose captures the writer holds."""
+    if not db["captures"].exists():
+        return 0
+    marks = ", ".join("?" * len(portals))
+    query = f"select count(*) from captures where status = 200 and portal in ({marks})"
+    return db.execute(query, portals).fetchone()[0]
+
+
+def wait_for_a_worker_with_archived_pages(redis_url, data, workers, portal_pages: int, pages: int = 8,
                                           left: int = 16) -> tuple[str, list[str]]:
     """The name of one of ``workers`` that holds portals and has archived ``pages`` of theirs (the pages a
-    worker taking them over may reuse: ``<ns>:fetched:<entry>``) but ``left`` of their pages not yet (of
-    ``portal_pages`` each: a kill then surely comes before its crawl is over), and those portals."""
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    worker taking them over may reuse: their captures, with the writer) but ``left`` of their pages not yet
+    (of ``portal_pages`` each: a kill then surely comes before its crawl is over), and those portals."""
+    db = sqlite_utils.Database(data / "archive.db")
     pids = {w.pid for w in workers}
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -84,7 +93,7 @@ def wait_for_a_worker_with_archived_pages(redis_url, workers, portal_pages: int,
         for row in queue_status(redis_url)["in_flight_portals"]:
             held.setdefault(row["worker"], []).append(row)
         for name, rows in held.items():
-            archived = sum(client.hlen(f"govarchive:fetched:{row['entry']}") for row in rows)
+            archived = archived_pages(db, [row["portal"] for row in rows])
             if int(name.rsplit("-", 1)[1]) in pids and pages <= archived <= portal_pages * len(rows) - left:
                 return name, [row["portal"] for row in rows]
         time.sleep(0.1)
@@ -100,7 +109,7 @@ def distributed(fleet, redis_url, tmp_path_factory):
     fleet.request_log.clear()
     writer, *workers = run_all(redis_url, data)
     portal_pages = min(len(fleet.page_urls(portal.id)) for portal in fleet.portals)
-    name, held = wait_for_a_worker_with_archived_pages(redis_url, workers, portal_pages)
+    name, held = wait_for_a_worker_with_archived_pages(redis_url, data, workers, portal_pages)
     victim = next(w for w in workers if w.pid == int(name.rsplit("-", 1)[1]))
     victim.send_signal(signal.SIGKILL)
     victim.wait()

@@ -8,7 +8,8 @@ delivery, a pending-entries list per consumer, and ``XCLAIM`` to take over what 
   leased while it crawls (``XCLAIM`` refreshes their idle time), and acknowledges each once its crawl is
   over. A worker that dies stops refreshing: after the lease time another worker claims its entries
   (``XPENDING … IDLE``, then ``XCLAIM``) and crawls those portals again, serving what the dead one already
-  fetched from its WARC records (``<ns>:fetched:<entry>``), so only what was in flight is fetched twice. A
+  archived from its WARC records (the writer names them: ``<ns>:runs:<entry>``), so only what was in flight
+  is fetched twice. A
   portal whose crawl keeps failing goes to ``<ns>:failed`` after MAX_DELIVERIES.
 - **Results** (results.py): a worker never opens the archive database. Its crawl writes WARC files into the
   shared data directory (names carry host and pid) and sends every row it would store (captures, reports

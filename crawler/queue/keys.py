@@ -55,17 +55,14 @@ class Keys:
         its answer, fail, and use up the portals' deliveries)."""
         return f"{self.ns}:writer"
 
-    def fetched(self, entry: str) -> str:
-        """Hash: URL -> capture (JSON) of the pages fetched for a portal entry, for a redelivery to reuse."""
-        return f"{self.ns}:fetched:{entry}"
-
     def state(self, entry: str) -> str:
         """List: the writer's answer to a state request for a portal entry (JSON, read once)."""
         return f"{self.ns}:state:{entry}"
 
-    def crawl_of(self, entry: str) -> str:
-        """String: the run key of the latest crawl of a portal entry (marked interrupted on redelivery)."""
-        return f"{self.ns}:crawl:{entry}"
+    def runs(self, entry: str) -> str:
+        """List: the run keys of the crawls of a portal entry, one a delivery, oldest first. A redelivery marks
+        the earlier ones interrupted and serves what they archived from the WARC files (crawler/queue/state.py)."""
+        return f"{self.ns}:runs:{entry}"
 
 
 def process_name() -> str:

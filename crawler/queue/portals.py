@@ -148,7 +148,7 @@ class PortalQueue:
         pipe.hdel(self.keys.failed if outcome == self.keys.done else self.keys.done, portal)
         pipe.xack(self.keys.portals, WORKERS, lease.entry)
         pipe.xdel(self.keys.portals, lease.entry)
-        pipe.delete(self.keys.fetched(lease.entry), self.keys.crawl_of(lease.entry))
+        pipe.delete(self.keys.runs(lease.entry))
         pipe.execute()
 
     def counts(self) -> dict:

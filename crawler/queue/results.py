@@ -37,15 +37,13 @@ STATE_TTL = 3600  # seconds an unread state answer is kept
 class ResultSender:
     """The worker's side: send rows to the writer, in order, a batch at a time.
 
-    Messages, and the other commands the crawl queues behind them (:meth:`also`: its ``<ns>:fetched`` entries),
-    wait in a pipeline and go to Redis in the order they were queued, in one round trip, once FLUSH_COMMANDS
-    are waiting or the oldest has waited FLUSH_SECONDS (checked as the next one is queued), and at
-    :meth:`flush`. A round trip per row cost the reactor more than the WARC record. Nothing is lost by waiting:
-    a crawl flushes before it ends (crawler/queue/store.py), and its worker acknowledges a portal only once
-    the crawl has ended; a crawl killed meanwhile loses its unsent rows, and its portals are crawled again,
-    refetching what it archived since its last flush (a WARC record without a row). Order keeps the crash
-    guarantee of the single process crawl: a ``fetched`` entry is never sent before the capture row it names,
-    and both only after the WARC record they point at is written.
+    Messages wait in a pipeline and go to Redis in the order they were sent, in one round trip, once
+    FLUSH_COMMANDS are waiting or the oldest has waited FLUSH_SECONDS (checked as the next one is sent), and
+    at :meth:`flush`. A round trip per row cost the reactor more than the WARC record. Nothing is lost by
+    waiting: a crawl flushes before it ends (crawler/queue/store.py), and its worker acknowledges a portal
+    only once the crawl has ended; a crawl killed meanwhile loses its unsent rows, and its portals are crawled
+    again, refetching what it archived since its last flush (a WARC record without a row). A capture row is
+    sent only after the WARC record it points at is written: the crash guarantee of the single process crawl.
     """
 
     FLUSH_COMMANDS = 64
@@ -58,15 +56,10 @@ class ResultSender:
         self.since = 0.0  # time.monotonic() of the oldest command waiting
 
     def send(self, kind: str, **body) -> None:
-        message = {"kind": kind, "body": json.dumps(body, ensure_ascii=False)}
-        self.also(lambda pipe: pipe.xadd(self.keys.results, message))
-
-    def also(self, command) -> None:
-        """Queue ``command(pipeline)`` (a Redis command) behind what is waiting."""
         now = time.monotonic()
         if not len(self.pipeline):
             self.since = now
-        command(self.pipeline)
+        self.pipeline.xadd(self.keys.results, {"kind": kind, "body": json.dumps(body, ensure_ascii=False)})
         if len(self.pipeline) >= self.FLUSH_COMMANDS or now - self.since >= self.FLUSH_SECONDS:
             self.flush()
 
@@ -79,7 +72,7 @@ class ResultSender:
 def apply(db: sqlite_utils.Database, client: redis.Redis, keys: Keys, kind: str, body: dict) -> bool:
     """Apply one message to the archive database; True when it stored a report (the search index is due)."""
     if kind == "state":
-        answer = json.dumps(portal_state(db, body["portal"]), ensure_ascii=False)
+        answer = json.dumps(portal_state(db, body["portal"], body.get("earlier_runs", [])), ensure_ascii=False)
         client.rpush(keys.state(body["entry"]), answer)
         client.expire(keys.state(body["entry"]), STATE_TTL)
         return False

@@ -2,9 +2,11 @@
 
 A worker's crawl asks the writer (a ``state`` message on the results stream, answered on
 ``<ns>:state:<entry>``) before it starts: the portal's remembered listing pages (where a nightly run starts),
-the newest full 2xx capture of each of its URLs (conditional requests, revisit records) and its held
-reports (the re-check schedule, and whether a report is new, changed or unchanged). The answer comes after
-every result sent before the question has been applied, so it is up to date with the worker's own runs.
+the newest full 2xx capture of each of its URLs (conditional requests, revisit records), its held reports
+(the re-check schedule, and whether a report is new, changed or unchanged), and, on a redelivery, the pages
+the earlier deliveries' crawls archived (served from their WARC records, not fetched again). The answer
+comes after every result sent before the question has been applied, so it is up to date with the worker's
+own runs, and with a dead worker's up to its last flush.
 """
 
 from __future__ import annotations
@@ -69,20 +71,32 @@ class CaptureTable:
         return self._rows.pop(url, None) is not None
 
 
-def portal_state(db: sqlite_utils.Database, portal: str) -> dict:
-    """``{listings, captures: {url: packed capture}, reports: {url: report}}`` of one portal."""
+def portal_state(db: sqlite_utils.Database, portal: str, earlier_runs: list[str] = ()) -> dict:
+    """``{listings, captures: {url: packed capture}, reports: {url: report}, resumable: {url: packed capture}}``
+    of one portal; ``resumable``: its pages archived by the crawls ``earlier_runs`` (run keys)."""
     captures = db.query(
         f"select url, {', '.join(CAPTURE_FIELDS)} from captures where id in (select max(id) from captures "
         f"where portal = ? and {archive_db.REUSABLE_RESPONSE} group by url)", [portal])
     return {"listings": archive_db.known_listings(db, portal),
             "captures": {row["url"]: packed(row) for row in captures},
-            "reports": {row["url"]: row for row in archive_db.held_reports(db, portal)}}
+            "reports": {row["url"]: row for row in archive_db.held_reports(db, portal)},
+            "resumable": _archived_by(db, portal, earlier_runs)}
 
 
-def request_state(client, keys, sender, entry: str, portal: str, timeout: float) -> dict:
-    """Ask the writer for the state of ``portal`` (its queue ``entry``) and wait for the answer."""
+def _archived_by(db: sqlite_utils.Database, portal: str, run_keys: list[str]) -> dict:
+    """``url -> packed capture`` of the pages of ``portal`` the crawls ``run_keys`` archived."""
+    if not run_keys:
+        return {}
+    runs = [row["id"] for row in db.query(
+        f"select id from crawls where run_key in ({', '.join('?' * len(run_keys))})", list(run_keys))]
+    return {url: packed(row) for url, row in archive_db.captures_of(db, runs, portal).items()}
+
+
+def request_state(client, keys, sender, entry: str, portal: str, timeout: float, earlier_runs: list[str] = ()) -> dict:
+    """Ask the writer for the state of ``portal`` (its queue ``entry``; ``earlier_runs``: the run keys of its
+    earlier deliveries) and wait for the answer."""
     client.delete(keys.state(entry))
-    sender.send("state", entry=entry, portal=portal)
+    sender.send("state", entry=entry, portal=portal, earlier_runs=list(earlier_runs))
     sender.flush()
     answer = client.blpop([keys.state(entry)], timeout=max(1, int(timeout)))
     if answer is None:

@@ -4,17 +4,17 @@ Made by ``from_settings`` (``GOVARCHIVE_STORE`` in a worker's crawl settings; ``
 Redis URL, the namespace and the queue entry of each portal). Before the crawl starts it asks the writer
 for what the archive knows of each portal (crawler/queue/state.py) and answers the crawl's questions from
 that: remembered listings, latest captures, held reports (a report's outcome, new, changed or unchanged,
-is decided against them as archive.db.save_report decides it). Every capture of a page is also kept in
-``<ns>:fetched:<entry>`` once its WARC record is written: a worker that takes the entry over after this one
-died serves those pages from the WARC files instead of fetching them again.
+is decided against them as archive.db.save_report decides it). Each crawl of a portal entry adds its run key
+to ``<ns>:runs:<entry>``: a worker that takes the entry over after this one died marks the earlier runs
+interrupted, and gets from the writer the pages they archived, which it serves from the WARC files instead
+of fetching them again.
 
 A worker's crawl may fetch a portal of 50,000 pages: of each page it keeps no more than its URL with the
-state.CAPTURE_FIELDS of its capture (in memory and in ``fetched``), and of each report its text's SHA-1.
+state.CAPTURE_FIELDS of its capture (state.CaptureTable), and of each report its text's SHA-1.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import uuid
 
@@ -47,12 +47,17 @@ class QueueStore:
         """portal id -> its entry in the portal queue."""
         self.sender = ResultSender(client, keys)
         self.key = f"{process_name()}-{uuid.uuid4().hex[:8]}"
-        states = {portal: request_state(client, keys, self.sender, entry, portal, state_timeout)
+        earlier = {entry: client.lrange(keys.runs(entry), 0, -1) for entry in entries.values()}
+        self.earlier_runs = sorted({run for runs in earlier.values() for run in runs})
+        """The run keys of earlier deliveries of these entries: killed, or stopped before they finished."""
+        states = {portal: request_state(client, keys, self.sender, entry, portal, state_timeout, earlier[entry])
                   for portal, entry in entries.items()}
         self.listings = {portal: state["listings"] for portal, state in states.items()}
         self.captures = CaptureTable({url: values for state in states.values()
                                       for url, values in state["captures"].items()})
         """url -> latest capture, held before this run or made by it"""
+        self.resumable = {url: values for state in states.values() for url, values in state["resumable"].items()}
+        """url -> packed capture of the pages the earlier runs archived"""
         self.held = [row for state in states.values() for row in state["reports"].values()]
         self.text_sha1s = {sys.intern(row["url"]): _digest(row["text_sha1"]) for row in self.held}
         """url -> text_sha1 (as bytes) of each report's latest version, held before this run or saved by it"""
@@ -61,22 +66,21 @@ class QueueStore:
     # -- the run ---------------------------------------------------------------------------------------
 
     def start_crawl(self, mode: str) -> str:
-        """The run's key; a run killed before on the same entries is marked interrupted."""
+        """The run's key; the runs of earlier deliveries of the same entries are marked interrupted."""
+        pipe = self.client.pipeline()
         for entry in self.entries.values():
-            earlier = self.client.getset(self.keys.crawl_of(entry), self.key)
-            if earlier and earlier != self.key:
-                self.sender.send("crawl_interrupted", key=earlier)
+            pipe.rpush(self.keys.runs(entry), self.key)
+        pipe.execute()
+        for earlier in self.earlier_runs:
+            self.sender.send("crawl_interrupted", key=earlier)
         self.sender.send("crawl_start", key=self.key, mode=mode, started_at=utcnow())
         return self.key
 
     def register_portals(self, crawl_id: str, mode: str, portals: list[dict]) -> dict[str, dict]:
         """Send the portals; return the pages earlier deliveries of these entries fetched (``url -> capture``)."""
         self.sender.send("portals", key=crawl_id, portals=portals)
-        resumable = {}
-        for entry in self.entries.values():
-            fetched = self.client.hgetall(self.keys.fetched(entry))
-            resumable.update({url: unpacked(url, json.loads(values)) for url, values in fetched.items()})
-        return resumable
+        resumable, self.resumable = self.resumable, {}
+        return {url: unpacked(url, values) for url, values in resumable.items()}
 
     def finish_crawl(self, crawl_id: str, exit_code: int, status: str | None = None, **counts) -> None:
         self.sender.send("crawl_finish", key=crawl_id, exit_code=exit_code, status=status, counts=counts)
@@ -95,23 +99,16 @@ class QueueStore:
     def record_capture(self, **fields) -> str:
         key = uuid.uuid4().hex
         self.sender.send("capture", key=key, crawl=fields.pop("crawl_id"), fields=fields)
-        entry = self.entries.get(fields.get("portal"))
         reusable = (fields.get("warc_type") == "response" and 200 <= (fields.get("status") or 0) < 300
                     and not fields.get("error"))
         if reusable:
-            values = packed(fields)
-            self.captures.put(fields["url"], values)
-            if entry:
-                self.sender.also(lambda pipe: pipe.hset(self.keys.fetched(entry), fields["url"], json.dumps(values)))
+            self.captures.put(fields["url"], packed(fields))
         return key
 
     def flag_capture(self, key: str, error: str, url: str) -> None:
-        """The URL's capture is forgotten here (and in ``fetched``) whichever it was: at worst the page is
-        fetched again."""
+        """The URL's capture is forgotten here whichever it was: at worst the page is fetched again."""
         self.sender.send("flag", key=key, error=error)
-        if self.captures.discard(url):
-            for entry in self.entries.values():
-                self.sender.also(lambda pipe, entry=entry: pipe.hdel(self.keys.fetched(entry), url))
+        self.captures.discard(url)
 
     def latest_capture(self, url: str) -> dict | None:
         values = self.captures.get(url)
