@@ -135,14 +135,18 @@ def stall_the_worker(server, run, data) -> dict:
         os.kill(pid, signal.SIGSTOP)
     run["worker"] = start_worker(server, data)
     deadline = time.monotonic() + 30
-    while not (held := {row["worker"] for row in queue_status(server.url)["in_flight_portals"]}) or \
-            any(worker.endswith(f"-{stalled.pid}") for worker in held):
+    while True:
+        status = queue_status(server.url)
+        held = {row["worker"] for row in status["in_flight_portals"]}
+        if held and not any(worker.endswith(f"-{stalled.pid}") for worker in held):
+            break
         assert time.monotonic() < deadline, "no worker took the stalled one's portals over"
         time.sleep(0.2)
     for pid in tree:
         os.kill(pid, signal.SIGCONT)
     _, stderr = stalled.communicate(timeout=120)
-    return {"stalled": {"exit code": stalled.returncode, "log": stderr, "name": f"-{stalled.pid}"}}
+    return {"stalled": {"exit code": stalled.returncode, "log": stderr, "name": f"-{stalled.pid}"},
+            "taken over": status}
 
 
 def tree_left(pids) -> list[str]:
@@ -205,6 +209,9 @@ def test_a_stalled_worker_leaves_the_portals_taken_over_to_their_new_holder(work
     assert sorted(summary["portal"] for summary in worker_stalled["done"]) == sorted(worker_stalled["portals"])
     assert not [summary for summary in worker_stalled["done"] if summary["worker"].endswith(stalled["name"])]
     assert sorted(summary["deliveries"] for summary in worker_stalled["done"]) == [2] * PORTALS
+    # ``queue`` showed the worker that took them over holding them all
+    assert [worker["portals"] for worker in worker_stalled["taken over"]["workers"]
+            if not worker["worker"].endswith(stalled["name"])] == [PORTALS]
 
 
 def test_a_refresh_keeps_only_the_leases_still_held(tmp_path):
@@ -280,8 +287,11 @@ def test_workers_take_no_portal_while_no_writer_runs(fleet, tmp_path):
         server.stop()
     assert worker.returncode == writer.returncode == 0
     assert (waiting["pending"], waiting["in_flight"], waiting["writer"]) == (1, 0, None)
+    (running,) = waiting["workers"]  # waiting, it is listed all the same
+    assert running["worker"].endswith(f"-{worker.pid}") and running["portals"] == 0 and running["since"]
     assert "no writer runs" in worker.stderr.read()
     assert (after["pending"], after["in_flight"], after["done"], after["failed"], after["writer"]) == (0, 0, 1, 0, None)
+    assert after["workers"] == []  # gone once it exited
 
 
 def test_a_crawl_that_finds_no_writer_hands_its_portal_back_uncounted(fleet, tmp_path):

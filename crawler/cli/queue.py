@@ -16,6 +16,8 @@ from crawler.cli.base import cli, data_option, format_option, parse_overrides, s
 from crawler.cli.output import Column, echo_json, emit
 from crawler.registry import RegistryError, load_registry, portal_for_url
 
+WORKER_COLUMNS = [Column("worker", "worker", 24), Column("since", "running since", 20),
+                  Column("portals", "portals held", 12, ">")]
 IN_FLIGHT_COLUMNS = [Column("portal", "portal", 16), Column("worker", "worker", 24), Column("entry", "entry", 16),
                      Column("idle_seconds", "idle s", 7, ">"), Column("deliveries", "tries", 5, ">")]
 FAILED_COLUMNS = [Column("portal", "failed portal", 16), Column("at", "given up at", 20),
@@ -124,16 +126,21 @@ def writer(redis_url, namespace, data_dir, until_empty):
 @redis_option
 @format_option(choices=("table", "json"))
 def queue_status(redis_url, namespace, fmt):
-    """Portals pending, in flight (by worker, since when), done and failed (each with why); the writer."""
+    """Portals pending, in flight (by worker, since when), done and failed (each with why); the writer and the
+    workers running."""
     queue = _queue(redis_url, namespace)
     counts, in_flight, failed, writer = queue.counts(), queue.in_flight(), queue.failed_portals(), queue.writer()
+    held = Counter(row["worker"] for row in in_flight)
+    workers = [{**worker, "portals": held[worker["worker"]]} for worker in queue.workers()]
     if fmt == "json":
-        echo_json({**counts, "writer": writer, "in_flight_portals": in_flight, "failed_portals": failed})
+        echo_json({**counts, "writer": writer, "workers": workers, "in_flight_portals": in_flight,
+                   "failed_portals": failed})
         return
     click.echo(f"{counts['pending']} pending, {counts['in_flight']} in flight, {counts['done']} done, "
                f"{counts['failed']} failed")
     click.echo(f"writer: {writer}" if writer else "no writer runs: workers take no portal until one does")
-    for rows, columns in ((in_flight, IN_FLIGHT_COLUMNS), (failed, FAILED_COLUMNS)):
+    click.echo(f"{len(workers)} worker(s) running" if workers else "no worker runs")
+    for rows, columns in ((workers, WORKER_COLUMNS), (in_flight, IN_FLIGHT_COLUMNS), (failed, FAILED_COLUMNS)):
         if rows:
             click.echo()
             emit(rows, columns, fmt)

@@ -19,5 +19,5 @@ delivery, a pending-entries list per consumer, and ``XCLAIM`` to take over what 
   answers the workers' requests for what the archive knows of a portal (state.py: listings, latest
   captures, held reports), which a nightly run needs.
 - ``govarchive queue`` (crawler/cli/queue.py, from portals.py's counts) shows pending, in flight (by worker,
-  since when), done and failed.
+  since when), done and failed, and the writer and the workers running (their signs of life: alive.py).
 """

@@ -19,8 +19,6 @@ WRITERS = "writers"  # consumer group of the results stream
 #: With Redis gone for good such a process gives up after about a minute (61 s measured; it exits, and its
 #: portals come back to the queue after their lease).
 OUTAGE_RETRY = Retry(EqualJitterBackoff(cap=5.0, base=0.1), retries=12)
-WRITER_BEAT = 2.0  # seconds between the writer's signs of life (Keys.writer)
-WRITER_TTL = 10  # seconds a sign of life lasts: a writer killed is seen gone this soon
 
 
 @dataclass(frozen=True)
@@ -50,10 +48,14 @@ class Keys:
 
     @property
     def writer(self) -> str:
-        """String, expiring after WRITER_TTL seconds: the running writer's name (host-pid), set again every
-        WRITER_BEAT seconds while it runs. Workers take no portal without one (their crawls would wait for
-        its answer, fail, and use up the portals' deliveries)."""
+        """String, a sign of life (crawler/queue/alive.py): the running writer's name (host-pid). Workers take
+        no portal without one (their crawls would wait for its answer, fail, and use up the portals'
+        deliveries)."""
         return f"{self.ns}:writer"
+
+    def worker(self, name: str) -> str:
+        """String, a sign of life (crawler/queue/alive.py): when the worker ``name`` (host-pid) started."""
+        return f"{self.ns}:workers:{name}"
 
     def state(self, entry: str) -> str:
         """List: the writer's answer to a state request for a portal entry (JSON, read once)."""

@@ -44,6 +44,11 @@ return taken
 """
 
 
+def timestamp() -> str:
+    """Now, in UTC, to the second: ``2026-12-04T15:36:23Z``."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
 @dataclass(frozen=True)
 class Lease:
     entry: str
@@ -142,7 +147,7 @@ class PortalQueue:
         """In one transaction: the portal's latest outcome (``<ns>:done`` or ``<ns>:failed``, out of the other),
         the entry acknowledged and deleted, and what was kept for a redelivery dropped."""
         portal = lease.portal["id"]
-        record = {**record, "entry": lease.entry, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        record = {**record, "entry": lease.entry, "at": timestamp()}
         pipe = self.client.pipeline()
         pipe.hset(outcome, portal, json.dumps(record, ensure_ascii=False))
         pipe.hdel(self.keys.failed if outcome == self.keys.done else self.keys.done, portal)
@@ -171,6 +176,13 @@ class PortalQueue:
     def writer(self) -> str | None:
         """The running writer's name (host-pid), or None."""
         return self.client.get(self.keys.writer)
+
+    def workers(self) -> list[dict]:
+        """The workers running (their signs of life): ``worker`` (host-pid) and ``since`` (when it started)."""
+        names = sorted(self.client.scan_iter(match=self.keys.worker("*"), count=1000))
+        started = self.client.mget(names) if names else []
+        prefix = len(self.keys.worker(""))
+        return [{"worker": name[prefix:], "since": since} for name, since in zip(names, started) if since]
 
     def failed_portals(self) -> list[dict]:
         """The portals given up: ``portal, reason, deliveries, entry, at``, the latest first."""

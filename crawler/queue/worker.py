@@ -27,9 +27,10 @@ import sys
 import time
 from itertools import groupby
 
+from crawler.queue.alive import signs_of_life
 from crawler.queue.crawl import EXIT_INTERRUPTED, EXIT_NO_WRITER
 from crawler.queue.keys import Keys, process_name
-from crawler.queue.portals import MAX_DELIVERIES, Lease, PortalQueue
+from crawler.queue.portals import MAX_DELIVERIES, Lease, PortalQueue, timestamp
 
 logger = logging.getLogger(__name__)
 SIGNAL_POLL = 0.5  # seconds: how soon a signal to the worker reaches its crawl
@@ -57,18 +58,22 @@ class Worker:
         pending or in flight (exit 0; stopped before, exit 3)."""
         handlers = {signum: signal.signal(signum, self.stop) for signum in (signal.SIGTERM, signal.SIGINT)}
         try:
-            while not self.stops:
-                leases = self.queue.lease(self.batch) if self.writer_running() else []
-                if not leases:
-                    if until_empty and self.queue.is_empty():
-                        return 0
-                    time.sleep(poll)
-                for mode, group in groupby(sorted(leases, key=lambda lease: lease.mode), key=lambda lease: lease.mode):
-                    self.crawl(mode, list(group))
-            return EXIT_INTERRUPTED if until_empty else 0
+            with signs_of_life(self.queue.client, self.keys.worker(self.name), timestamp()):
+                return self._run(until_empty, poll)
         finally:
             for signum, handler in handlers.items():
                 signal.signal(signum, handler)
+
+    def _run(self, until_empty: bool, poll: float) -> int:
+        while not self.stops:
+            leases = self.queue.lease(self.batch) if self.writer_running() else []
+            if not leases:
+                if until_empty and self.queue.is_empty():
+                    return 0
+                time.sleep(poll)
+            for mode, group in groupby(sorted(leases, key=lambda lease: lease.mode), key=lambda lease: lease.mode):
+                self.crawl(mode, list(group))
+        return EXIT_INTERRUPTED if until_empty else 0
 
     def writer_running(self) -> bool:
         """Whether a writer runs (``<ns>:writer``): without one, a crawl would wait for its answer, fail, and use

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
-from contextlib import contextmanager, suppress
 
 import redis
 
@@ -25,7 +23,8 @@ from archive.checkpoints import Checkpoints
 from archive.db import open_db
 from archive.search import index_reports
 from crawler.lock import data_dir_lock
-from crawler.queue.keys import WRITER_BEAT, WRITER_TTL, WRITERS, Keys, ensure_group, process_name
+from crawler.queue.alive import signs_of_life
+from crawler.queue.keys import WRITERS, Keys, ensure_group, process_name
 from crawler.queue.portals import PortalQueue
 from crawler.queue.results import apply
 from pipelines.figures.archive import relate_reports
@@ -53,7 +52,7 @@ class Writer:
 
     def run(self, until_empty: bool = False, block_ms: int = 1000) -> int:
         with data_dir_lock(self.data_dir, "govarchive writer"), Checkpoints(open_db(self.data_dir)) as checkpoints, \
-                signs_of_life(self.client, self.keys.writer):
+                signs_of_life(self.client, self.keys.writer, process_name()):
             self.db = checkpoints.db
             self.ensure_group()
             self.drain("0")  # what this writer read before it was stopped, unacknowledged
@@ -112,24 +111,3 @@ class Writer:
             index_reports(self.db)
             self.index_due, self.indexed_at = False, time.monotonic()
 
-
-@contextmanager
-def signs_of_life(client: redis.Redis, key: str):
-    """Keep ``key`` set to this process's name (host-pid), expiring after WRITER_TTL seconds and set again
-    every WRITER_BEAT seconds by a thread (the writer may be busy for longer: the checks across reports on a
-    large archive); deleted at the end."""
-    name, stop = process_name(), threading.Event()
-
-    def beat():
-        while not stop.wait(WRITER_BEAT):
-            with suppress(redis.RedisError):  # Redis gone: the writer's own commands wait for it, or give up
-                client.set(key, name, ex=WRITER_TTL)
-
-    client.set(key, name, ex=WRITER_TTL)
-    threading.Thread(target=beat, name="signs-of-life", daemon=True).start()
-    try:
-        yield
-    finally:
-        stop.set()
-        with suppress(redis.RedisError):
-            client.delete(key)
