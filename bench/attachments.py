@@ -6,7 +6,7 @@ The files are tests/attachment_samples.py's (typeset with reportlab and python-d
 PDFs of reports 000 and 002 (a ruled statistics table), a 28-page PDF, an XLSX and a DOCX. Each is read the
 way ``govarchive parse`` reads it, text (pipelines/attachments.py ``extract_attachment``) then tables
 (pipelines/figures/grids.py ``attachment_rows``) each on their own, and the way a crawl reads it
-(pipelines/extract.py ``read_attachment``: a PDF is read once for both). Printed: the best of ``--rounds``
+(pipelines/extract.py ``read_attachment``: a PDF or a DOCX is read once for both). Printed: the best of ``--rounds``
 runs of each, in ms, side by side.
 """
 

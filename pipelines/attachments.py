@@ -291,13 +291,13 @@ class PdfPage:
     tables: list[PdfTable]
 
 
-_READ_ONCE: ContextVar[dict | None] = ContextVar("pdfs_read_once", default=None)
+_READ_ONCE: ContextVar[dict | None] = ContextVar("files_read_once", default=None)
 
 
 @contextmanager
-def pdfs_read_once():
-    """Within the block, :func:`read_pdf` reads each file (bytes object) once: an attachment's text and its
-    statistics tables come from one reading, the costliest step of either."""
+def files_read_once():
+    """Within the block, :func:`read_pdf` and :func:`read_docx` read each file (bytes object) once: an
+    attachment's text and its statistics tables come from one reading, the costliest step of either."""
     token = _READ_ONCE.set({})
     try:
         yield
@@ -305,15 +305,28 @@ def pdfs_read_once():
         _READ_ONCE.reset(token)
 
 
+def _read_once(kind: str, body: bytes, read):
+    """``read()`` of the file ``body``, shared by the callers within :func:`files_read_once`."""
+    cache = _READ_ONCE.get()
+    if cache is None:
+        return read()
+    if (kind, id(body)) not in cache:
+        cache[kind, id(body)] = (body, read())  # the body held: its id is not reused meanwhile
+    return cache[kind, id(body)][1]
+
+
 def read_pdf(body: bytes, max_unpacked: int) -> tuple[list[PdfPage], int]:
     """The first MAX_PDF_PAGES pages of a PDF, and how many it has. Read within ``max_unpacked``
-    (:func:`pdf_unpack_limit`); the result is shared by the callers within :func:`pdfs_read_once`."""
-    read = _READ_ONCE.get()
-    if read is None:
-        return _read_pdf(body, max_unpacked)
-    if id(body) not in read:
-        read[id(body)] = (body, _read_pdf(body, max_unpacked))  # the body held: its id is not reused meanwhile
-    return read[id(body)][1]
+    (:func:`pdf_unpack_limit`), once within :func:`files_read_once`."""
+    return _read_once("pdf", body, lambda: _read_pdf(body, max_unpacked))
+
+
+def read_docx(body: bytes):
+    """A DOCX as python-docx reads it (its ``Document``, read only by its callers), once within
+    :func:`files_read_once`."""
+    import docx
+
+    return _read_once("docx", body, lambda: docx.Document(io.BytesIO(body)))
 
 
 def _read_pdf(body: bytes, max_unpacked: int) -> tuple[list[PdfPage], int]:
@@ -487,11 +500,10 @@ def _first_word_width(line_chars: list[dict]) -> float | None:
 # --- DOCX -------------------------------------------------------------------------------------------
 
 def _docx(body: bytes, max_unpacked: int) -> tuple[list[str], int | None, str]:
-    import docx
     from docx.oxml.ns import qn
 
     check_members(body, max_unpacked)
-    document = docx.Document(io.BytesIO(body))
+    document = read_docx(body)
     lines, chars = Truncated(), 0
     for block in _docx_blocks(document.element.body, qn):
         lines.extend(block)

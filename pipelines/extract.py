@@ -28,7 +28,7 @@ from pipelines.attachments import (
     TooLarge,
     as_too_large,
     extract_attachment,
-    pdfs_read_once,
+    files_read_once,
     with_attachment_text,
 )
 from pipelines.process_pool import ProcessPool, TaskKilled, WorkerLost
@@ -94,11 +94,11 @@ def read_attachment(body: bytes, url: str, content_type: str = "", max_unpacked:
     """An attachment in one trip to a worker: its text (pipelines/attachments.py ``extract_attachment``)
     and, if that could read it, the rows its statistics tables are read from (pipelines/figures/grids.py
     ``attachment_rows``, made ``portable_rows`` for the crawl process): ``rows``, or ``rows_error`` (``"Type:
-    reason"``), the time running out included. A PDF is read once for both: that reading is most of the cost
-    of either."""
+    reason"``), the time running out included. A PDF or a DOCX is read once for both: that reading is most of
+    the cost of either."""
     from pipelines.figures.grids import attachment_rows, portable_rows
 
-    with pdfs_read_once():
+    with files_read_once():
         extracted = extract_attachment(body, url, content_type, max_unpacked)
         if extracted["text_status"].startswith("ok"):  # not a bomb, not a corrupt file
             try:

@@ -175,6 +175,23 @@ def test_a_crawl_reads_the_tables_of_its_files_as_govarchive_parse_does():
     assert page["figures"]["sources"] == parsed["sources"] == {n: files[0][1] for n in (2, 3, 4)}
 
 
+def test_a_docx_is_read_once_for_its_text_and_its_tables(monkeypatch):
+    """read_attachment parses a DOCX once (files_read_once), and gets what the two readings apart get."""
+    import docx
+
+    from pipelines.attachments import extract_attachment
+    from pipelines.extract import read_attachment
+    from pipelines.figures.grids import attachment_rows, portable_rows
+
+    body, url = fs.docx_bytes(fs.sample_2021()), "http://www.example.gov.cn/files/report.docx"
+    apart = extract_attachment(body, url), portable_rows(attachment_rows(body, url, ""))
+    parses = []
+    monkeypatch.setattr(docx, "Document", lambda *args: parses.append(args) or docx.api.Document(*args))
+    together = read_attachment(body, url)
+    assert len(parses) == 1
+    assert ({key: together[key] for key in apart[0]}, together["rows"]) == apart and apart[1]
+
+
 def test_page_and_attachment_alike_page_wins_a_fuller_attachment_wins():
     sample = fs.sample_2021()
     url = "http://www.example.gov.cn/files/report.xls"

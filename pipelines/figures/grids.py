@@ -35,6 +35,7 @@ from pipelines.attachments import (
     PdfTable,
     check_members,
     pdf_unpack_limit,
+    read_docx,
     read_pdf,
 )
 from pipelines.clean import _ROWS, parse_html
@@ -140,10 +141,9 @@ def _span(value: str | None) -> int:
 # --- DOCX -------------------------------------------------------------------------------------------
 
 def docx_rows(body: bytes) -> Rows:
-    import docx
     from docx.oxml.ns import qn
 
-    document = docx.Document(io.BytesIO(body))
+    document = read_docx(body)
     rows: Rows = []
     for tbl in document.element.body.iter(qn("w:tbl")):
         if next(tbl.iterdescendants(qn("w:tbl")), None) is None:
