@@ -1,4 +1,5 @@
-"""The ``govarchive`` command line: one click group (base.py), its commands by subject.
+"""The ``govarchive`` command line: one click group (base.py), its commands by subject (base.py
+``COMMAND_MODULES``), each module imported only when one of its commands runs.
 
 - crawl.py: ``backfill``, ``crawl``, ``extract``, ``schedule``
 - archive.py: ``reports``, ``search``, ``index``, ``show``, ``stats``, ``verify``, ``export``, ``cdxj``, ``wacz``
@@ -11,7 +12,6 @@ Each command is a thin layer over a library function; listings print through out
 (``--format table|json|csv``). Errors are short messages (exit 2 for bad usage), never tracebacks.
 """
 
-from crawler.cli import archive, coverage, crawl, figures, portals, queue  # noqa: F401  (each registers its commands)
 from crawler.cli.base import cli
 
 
