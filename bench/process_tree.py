@@ -81,13 +81,14 @@ def cpu_seconds(pid: int) -> float:
 
 ROLES = [("redis-server", "redis"), ("crawler.queue.crawl", "crawl"), ("bench.fetch_only", "crawl"),
          ("govarchive backfill", "crawl"), ("govarchive crawl", "crawl"), ("forkserver", "extraction"),
-         ("multiprocessing.spawn", "extraction"), ("resource_tracker", "extraction"), ("govarchive writer", "writer"),
+         ("pipelines.process_pool", "extraction"), ("resource_tracker", "extraction"), ("govarchive writer", "writer"),
          ("govarchive worker", "worker")]
 
 
 def role(command: str) -> str:
     """What a process of a bench is, from its command line: crawl, extraction (the pool's workers, forked
-    from its forkserver or spawned), writer, worker (the parent of a distributed crawl), redis, or other."""
+    from its forkserver or started on their own), writer, worker (the parent of a distributed crawl), redis,
+    or other."""
     return next((name for marker, name in ROLES if marker in command), "other")
 
 

@@ -31,7 +31,7 @@ from pipelines.attachments import (
     files_read_once,
     with_attachment_text,
 )
-from pipelines.process_pool import ProcessPool, TaskKilled, WorkerLost
+from pipelines.process_pool import SUBPROCESS, ProcessPool, TaskKilled, WorkerLost
 
 logger = logging.getLogger(__name__)
 MAX_POOL_RESTARTS = 3  # crashes, then extract inline: workers that cannot stay alive only waste time
@@ -216,10 +216,11 @@ class ExtractPipeline:
         """How the workers start, and whether each warms up itself. Never forked from the crawl process
         (reactor threads, open WARC files). Two or more are forked from a forkserver that imported and warmed
         up the extraction once, and share those pages. A single worker would share them with nobody: it is
-        spawned and warms up itself, and the forkserver's process is saved (5 MB of its own, 70 MB more in
-        the sum of RSS)."""
+        started as a new interpreter (process_pool.SUBPROCESS) and warms up itself, and the forkserver's
+        process is saved (5 MB of its own, 70 MB more in the sum of RSS), and multiprocessing's resource
+        tracker (13 MB)."""
         if self.processes == 1:
-            return multiprocessing.get_context("spawn"), True
+            return SUBPROCESS, True
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(WORKER_MODULES)
         return context, False

@@ -10,6 +10,11 @@ lock: the crawl process spent 0.5-0.9 ms less CPU a page (bench.throughput, four
 A worker runs one task at a time. A worker that dies (a crash, the OOM killer, :meth:`ProcessPool.run`'s
 ``kill_after``) fails only its own task (:class:`WorkerLost`, :class:`TaskKilled`) and is started again for
 the next; the other workers' tasks go on.
+
+Workers start from a multiprocessing context (a forkserver's share the pages it imported), or from
+:data:`SUBPROCESS`: a new interpreter each, as multiprocessing's "spawn" starts them, without the resource
+tracker "spawn" starts too, a process of its own (13 MB of RSS) the pool has no use for: its workers share no
+semaphore and no memory.
 """
 
 from __future__ import annotations
@@ -17,8 +22,13 @@ from __future__ import annotations
 import asyncio
 import collections
 import itertools
+import multiprocessing
 import pickle
+import subprocess
+import sys
 import traceback
+from contextlib import suppress
+from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 
 STOP_GRACE = 5.0  # seconds a worker has to leave when the pool closes, before it is killed
@@ -67,6 +77,80 @@ def _portable(exc: BaseException) -> BaseException:
     except Exception:  # noqa: BLE001 - any unpicklable exception
         exc = RuntimeError(f"{type(exc).__name__}: {exc}\n{exc.__notes__[-1]}")
     return exc
+
+
+class _Inherited:
+    """A connection's file descriptor, inherited by a :data:`SUBPROCESS` worker: unpickled there as a
+    connection on it."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def __reduce__(self):
+        return Connection, (self.fd,)
+
+
+def _inheritable(value, fds: list[int]):
+    """``value`` with the connections in it (in tuples and lists too) as :class:`_Inherited`, their file
+    descriptors added to ``fds``."""
+    if isinstance(value, Connection):
+        fds.append(value.fileno())
+        return _Inherited(value.fileno())
+    if isinstance(value, (tuple, list)):
+        return type(value)(_inheritable(item, fds) for item in value)
+    return value
+
+
+def _subprocess_main() -> None:
+    """A :data:`SUBPROCESS` worker's life, from what its stdin brings: the parent's sys.path (the call's
+    function is found as it is there), then the call."""
+    sys.path[:] = pickle.load(sys.stdin.buffer)
+    target, args = pickle.load(sys.stdin.buffer)
+    target(*args)
+
+
+class _Subprocess:
+    """A worker started with subprocess, with multiprocessing.Process's methods the pool uses."""
+
+    def __init__(self, target, args, name: str = ""):
+        self.target, self.args, self.popen = target, args, None
+
+    def start(self) -> None:
+        fds: list[int] = []
+        call = pickle.dumps((self.target, _inheritable(self.args, fds)))
+        self.popen = subprocess.Popen(
+            [sys.executable, "-c", "from pipelines.process_pool import _subprocess_main; _subprocess_main()"],
+            stdin=subprocess.PIPE, pass_fds=fds)
+        self.popen.stdin.write(pickle.dumps(sys.path) + call)
+        self.popen.stdin.close()
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def join(self, timeout: float | None = None) -> None:
+        with suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout)
+
+    def is_alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def kill(self) -> None:
+        self.popen.kill()
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.popen.poll()
+
+
+class _SubprocessContext:
+    Pipe = staticmethod(multiprocessing.Pipe)
+    Process = _Subprocess
+
+
+SUBPROCESS = _SubprocessContext()
+"""Workers started with subprocess: the context to give :class:`ProcessPool` for workers that need not share
+pages (one worker: nobody to share them with)."""
 
 
 class _Task:

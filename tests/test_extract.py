@@ -225,15 +225,20 @@ def test_extraction_workers_by_default_leave_the_crawl_a_cpu(monkeypatch, cpus, 
     assert ExtractPipeline.from_crawler(crawler).processes == 3
 
 
-def test_extraction_workers_load_the_extraction_and_not_scrapy():
+@pytest.mark.parametrize("processes", [1, 2])
+def test_extraction_workers_load_the_extraction_and_not_scrapy(processes):
     """Scrapy and Twisted are the crawl process's: in each extraction worker they would cost ~0.5 s of CPU
-    at start and ~25 MB of its own memory (the worker re-runs the crawl's main module, tests/extraction_probe.py)."""
+    at start and ~25 MB of its own memory (a forkserver re-runs the crawl's main module, tests/extraction_probe.py).
+    A single worker is the crawl's one extra process: no forkserver, no resource tracker (13 MB)."""
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "tests.extraction_probe"], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent, timeout=120).stdout
-    assert json.loads(out) == {"scrapy": False, "twisted": False, "pipelines.page": True, "trafilatura": True}
+    out = subprocess.run([sys.executable, "-m", "tests.extraction_probe", str(processes)], capture_output=True,
+                         text=True, check=True, cwd=Path(__file__).resolve().parent.parent, timeout=120).stdout
+    probe = json.loads(out)
+    assert probe["loaded"] == {"scrapy": False, "twisted": False, "pipelines.page": True, "trafilatura": True}
+    if processes == 1:
+        assert len(probe["processes"]) == 1 and "resource_tracker" not in probe["processes"][0], probe["processes"]
 
 
 def sleep_forever(body: bytes, url: str, content_type: str) -> dict:

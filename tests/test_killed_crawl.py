@@ -58,7 +58,7 @@ def test_a_crawl_killed_mid_extraction_leaves_no_process_behind(registry, tmp_pa
 
 
 def wait_for_workers_and_chromium(crawl: subprocess.Popen, timeout: float = 90.0) -> set[int]:
-    """Every process the crawl has started, once extraction workers (spawned by the crawl, or children of the
+    """Every process the crawl has started, once extraction workers (started by the crawl, or children of the
     forkserver with more than one) and Chromium are both running."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and crawl.poll() is None:
@@ -67,7 +67,7 @@ def wait_for_workers_and_chromium(crawl: subprocess.Popen, timeout: float = 90.0
         children = {pid: commands[pid] for pid, parent in tree.items() if parent == crawl.pid}
         forkservers = [pid for pid, command in children.items() if "forkserver" in command]
         workers = [*descendants(forkservers), *(pid for pid, command in children.items()
-                                                if "multiprocessing.spawn" in command)]
+                                                if "pipelines.process_pool" in command)]
         if workers and any("chromium" in command for command in commands.values()):
             time.sleep(0.5)  # a few more pages into the workers
             return set(descendants(crawl.pid))

@@ -10,9 +10,13 @@ import time
 
 import pytest
 
-from pipelines.process_pool import ProcessPool, TaskKilled, WorkerLost
+from pipelines.process_pool import SUBPROCESS, ProcessPool, TaskKilled, WorkerLost
 
-CONTEXT = multiprocessing.get_context("forkserver")
+
+@pytest.fixture(params=["forkserver", "subprocess"])
+def context(request):
+    """Workers forked from a forkserver, or each a new interpreter (SUBPROCESS, the extraction's single worker)."""
+    return multiprocessing.get_context("forkserver") if request.param == "forkserver" else SUBPROCESS
 
 
 def nap(seconds: float, value):
@@ -40,8 +44,8 @@ def raise_unpicklable():
 
 
 @pytest.fixture
-def pool():
-    pool = ProcessPool(2, CONTEXT)
+def pool(context):
+    pool = ProcessPool(2, context)
     yield pool
     pool.close()
 
@@ -83,8 +87,8 @@ def test_a_worker_that_dies_fails_its_own_task_only_and_another_takes_its_place(
     assert len(pool.workers) == 2 and len(dead - {worker.process.pid for worker in pool.workers}) == 1
 
 
-def test_the_tasks_sent_behind_a_task_that_kills_its_worker_are_done_by_the_next_worker():
-    pool = ProcessPool(1, CONTEXT)
+def test_the_tasks_sent_behind_a_task_that_kills_its_worker_are_done_by_the_next_worker(context):
+    pool = ProcessPool(1, context)
 
     async def scenario():
         return await asyncio.gather(pool.run(die), pool.run(nap, 0, "behind"), pool.run(nap, 0, "last"),
@@ -97,8 +101,8 @@ def test_the_tasks_sent_behind_a_task_that_kills_its_worker_are_done_by_the_next
     assert isinstance(lost, WorkerLost) and behind[0] == "behind" and last[0] == "last"
 
 
-def test_a_task_sent_to_a_busy_worker_just_dead_waits_for_the_next_worker():
-    pool = ProcessPool(1, CONTEXT)
+def test_a_task_sent_to_a_busy_worker_just_dead_waits_for_the_next_worker(context):
+    pool = ProcessPool(1, context)
 
     async def scenario():
         running = asyncio.ensure_future(pool.run(nap, 60, "never"))
@@ -128,8 +132,8 @@ def test_a_task_past_its_time_is_killed_with_its_worker_and_the_pool_goes_on(poo
     assert waited < 10 and value == "next"
 
 
-def test_closing_stops_every_worker():
-    pool = ProcessPool(2, CONTEXT)
+def test_closing_stops_every_worker(context):
+    pool = ProcessPool(2, context)
     processes = [worker.process for worker in pool.workers]
     asyncio.run(pool.run(nap, 0, None))
     pool.close()
