@@ -11,10 +11,10 @@ A worker runs one task at a time. A worker that dies (a crash, the OOM killer, :
 ``kill_after``) fails only its own task (:class:`WorkerLost`, :class:`TaskKilled`) and is started again for
 the next; the other workers' tasks go on.
 
-Workers start from a multiprocessing context (a forkserver's share the pages it imported), or from
-:data:`SUBPROCESS`: a new interpreter each, as multiprocessing's "spawn" starts them, without the resource
-tracker "spawn" starts too, a process of its own (13 MB of RSS) the pool has no use for: its workers share no
-semaphore and no memory.
+Workers start from a multiprocessing context (forked from a forkserver, they share the pages it imported),
+or from :data:`SUBPROCESS`: each a new interpreter, as multiprocessing's "spawn" starts them, but without the
+resource tracker "spawn" also starts, a process of 13 MB RSS the pool has no use for (its workers share no
+semaphore and no memory).
 """
 
 from __future__ import annotations
