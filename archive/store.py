@@ -16,7 +16,8 @@ through their :class:`~archive.session.ArchiveSession` and call only these metho
 ``save_report(row, …)``     a report version, its attachments and statistics; ``(id, new|changed|unchanged)``
 ``remember_listing(...)``   a report-column listing page
 ``known_listings(portal)``  the listing pages remembered for a portal (where a nightly run starts)
-``held_reports()``          the latest version of every report held (re-check schedule)
+``held_reports()``          the latest version of every report held (the re-check schedule, made once as the
+                            run starts)
 ``crawl_row(crawl_id)``     the ``crawls`` row of a run
 ``close()``                 the run is over (the search index is brought up to date)
 ==========================  =================================================================================

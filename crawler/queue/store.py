@@ -128,6 +128,9 @@ class QueueStore:
         return self.listings.get(portal, [])
 
     def held_reports(self) -> list[dict]:
-        """The reports the archive held when the run started (the re-check schedule is made then)."""
-        return self.held
+        """The reports the archive held when the run started, given once: the crawl makes its re-check schedule
+        from them as it starts (spiders/incremental.py), and this store keeps no copy of them after (about
+        0.8 KB a report: nearly 40 MB through a nightly run of a portal of 48,000 reports)."""
+        held, self.held = self.held, []
+        return held
 
