@@ -2,11 +2,11 @@
 
 A lease is a pending entry of the consumer group ``workers``: XREADGROUP hands out new entries, XPENDING
 with IDLE finds those a consumer has held longer than the lease time without refreshing them (a dead
-worker) and XCLAIM takes them over, XCLAIM with no minimum idle time refreshes a lease (only while its worker
-still holds it: a worker that stalled past its lease time does not take back what another took over), XACK
-ends it. A worker that stops hands its leases back unfinished (``release``): XCLAIM makes them idle for longer than
-any lease (:data:`HANDED_BACK_MS`), so that the next worker to lease takes them at once, and puts their
-delivery count back.
+worker) and XCLAIM takes them over, XCLAIM with no minimum idle time refreshes a lease (only while its
+worker still holds it: a worker that stalled past its lease time does not take back what another took
+over), XACK ends it. A worker that stops hands its leases back unfinished (``release``): XCLAIM makes them
+idle for longer than any lease (:data:`HANDED_BACK_MS`), so that the next worker to lease takes them at
+once, and puts their delivery count back.
 
 An entry is deleted once acknowledged, so the stream holds only what is pending or in flight: a queue fed
 every night stays the size of one night, what waits to be handed out is the stream's length less the
