@@ -9,8 +9,7 @@ delivery, a pending-entries list per consumer, and ``XCLAIM`` to take over what 
   over. A worker that dies stops refreshing: after the lease time another worker claims its entries
   (``XPENDING … IDLE``, then ``XCLAIM``) and crawls those portals again, serving what the dead one already
   archived from its WARC records (the writer names them: ``<ns>:runs:<entry>``), so only what was in flight
-  is fetched twice. A
-  portal whose crawl keeps failing goes to ``<ns>:failed`` after MAX_DELIVERIES.
+  is fetched twice. A portal whose crawl keeps failing goes to ``<ns>:failed`` after MAX_DELIVERIES.
 - **Results** (results.py): a worker never opens the archive database. Its crawl writes WARC files into the
   shared data directory (names carry host and pid) and sends every row it would store (captures, reports
   with their attachments, listings, crawl rows) to the stream ``<ns>:results``, through the same store

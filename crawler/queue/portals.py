@@ -59,6 +59,11 @@ class Lease:
     """``nightly`` or ``backfill``."""
     deliveries: int = 1
 
+    @classmethod
+    def of(cls, entry: str, fields: dict, deliveries: int = 1) -> "Lease":
+        """The lease of a stream entry, from its fields as ``enqueue`` wrote them."""
+        return cls(entry, json.loads(fields["portal"]), fields["mode"], deliveries)
+
 
 class PortalQueue:
     def __init__(self, client: redis.Redis, keys: Keys, consumer: str = "", lease_seconds: float = 120.0):
@@ -96,8 +101,7 @@ class PortalQueue:
         if len(claimed) < count:
             answer = self.client.xreadgroup(WORKERS, self.consumer, {self.keys.portals: ">"},
                                             count=count - len(claimed))
-            fresh = [Lease(entry, json.loads(fields["portal"]), fields["mode"]) for entry, fields in
-                     (answer[0][1] if answer else [])]
+            fresh = [Lease.of(entry, fields) for entry, fields in (answer[0][1] if answer else [])]
         return [*claimed, *fresh]
 
     def _take_over(self, count: int) -> list[Lease]:
@@ -112,8 +116,7 @@ class PortalQueue:
             return []
         deliveries = {row["message_id"]: row["times_delivered"] + 1 for row in expired}
         claimed = self.client.xclaim(self.keys.portals, WORKERS, self.consumer, self.lease_ms, list(deliveries))
-        return [Lease(entry, json.loads(fields["portal"]), fields["mode"], deliveries[entry])
-                for entry, fields in claimed if fields]
+        return [Lease.of(entry, fields, deliveries[entry]) for entry, fields in claimed if fields]
 
     def refresh(self, leases: list[Lease]) -> list[Lease]:
         """Keep the leases this worker still holds: their idle time starts again (a worker alive and still
