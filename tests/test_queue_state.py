@@ -17,7 +17,7 @@ def test_every_capture_comes_back_as_it_was_put():
         capture(10, etag=None, last_modified="Wed, 21 Oct 2015 07:28:00 GMT"),
         capture(11, etag='"caf\xe9"', warc_offset=2**40),  # a header decoded as latin-1; a file past 1 TB
         capture(12, etag="", warc_file="govarchive-vm-0-20261204153623-00001.warc.gz")]
-    table = CaptureTable({c["url"]: list(packed(c)) for c in captures[:6]})  # as the writer's answer has them
+    table = CaptureTable((c["url"], list(packed(c))) for c in captures[:6])  # as the writer's answer has them
     for c in captures[6:]:
         table.put(c["url"], packed(c))
     assert len(table) == len(captures)

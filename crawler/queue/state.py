@@ -43,11 +43,12 @@ class CaptureTable:
     a capture's values marshalled into one bytes object, its WARC file's name as an index into the names seen.
     As a tuple of seven objects a capture held about 440 bytes (13 MB more for a portal of 50,000 pages)."""
 
-    def __init__(self, captures: dict | None = None):
+    def __init__(self, captures=()):
+        """``captures``: ``(url, packed capture)`` pairs to start with."""
         self._rows: dict[str, bytes] = {}
         self._files: list[str] = []
         self._file_ids: dict[str, int] = {}
-        for url, values in (captures or {}).items():
+        for url, values in captures:
             self.put(url, values)
 
     def __len__(self) -> int:

@@ -53,8 +53,7 @@ class QueueStore:
         states = {portal: request_state(client, keys, self.sender, entry, portal, state_timeout, earlier[entry])
                   for portal, entry in entries.items()}
         self.listings = {portal: state["listings"] for portal, state in states.items()}
-        self.captures = CaptureTable({url: values for state in states.values()
-                                      for url, values in state["captures"].items()})
+        self.captures = CaptureTable(pair for state in states.values() for pair in state["captures"].items())
         """url -> latest capture, held before this run or made by it"""
         self.resumable = {url: values for state in states.values() for url, values in state["resumable"].items()}
         """url -> packed capture of the pages the earlier runs archived"""
