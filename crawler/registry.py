@@ -98,18 +98,24 @@ def portal_owning(portals: dict[str, Portal], url: str) -> Portal | None:
     return next((portal for portal in portals.values() if portal.owns(url)), None)
 
 
-def load_registry(path: str | Path | None = None) -> list[Portal]:
-    """Read a registry file (default: the shipped crawler/portals.json)."""
-    path = Path(path) if path else DEFAULT_REGISTRY
+def read_entries(path) -> list[dict]:
+    """The JSON list of a registry file, its entries unchecked; RegistryError when it is not one."""
+    path = Path(path)
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RegistryError(f"{path}: no such registry file") from None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise RegistryError(f"{path}: not valid JSON: {exc}") from None
-    if not isinstance(entries, list):
-        raise RegistryError(f"{path}: expected a JSON list of portals")
-    portals = [portal_from_dict(e, where=str(path)) for e in entries]
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise RegistryError(f"{path}: expected a JSON list of portal objects")
+    return entries
+
+
+def load_registry(path: str | Path | None = None) -> list[Portal]:
+    """Read a registry file (default: the shipped crawler/portals.json)."""
+    path = Path(path) if path else DEFAULT_REGISTRY
+    portals = [portal_from_dict(e, where=str(path)) for e in read_entries(path)]
     ids = [p.id for p in portals]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

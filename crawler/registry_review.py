@@ -13,26 +13,11 @@ import urllib.error
 import urllib.request
 import urllib.robotparser
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from crawler.discovery import home_url
 from crawler.registry import RegistryError, netloc_of, portal_from_dict
 
 LEVELS = ("national", "province", "city", "county", "township", "development-zone", "department")
-
-
-def read_entries(path) -> list[dict]:
-    """The JSON list of a registry file; RegistryError when it is not one."""
-    path = Path(path)
-    try:
-        entries = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RegistryError(f"{path}: no such registry file") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RegistryError(f"{path}: not valid JSON: {exc}") from None
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise RegistryError(f"{path}: expected a JSON list of portal objects")
-    return entries
 
 
 def format_registry(entries: list[dict]) -> str:

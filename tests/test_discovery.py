@@ -167,3 +167,26 @@ def test_add_merges_without_duplicates_and_check_reports_problems(govtree, disco
     assert any(line.startswith("wrong-level: level 'prefecture' is not one of") for line in lines)
     merged, added, skipped = merge(proposals, bad)  # whether a start URL answers is check's business
     assert [e["id"] for e in added] == ["gone"] and len(skipped) == len(bad) - 1
+
+
+@pytest.mark.parametrize("content, error", [
+    (b"[1, 2]", "expected a JSON list of portal objects"),
+    (b'{"id": "x"}', "expected a JSON list of portal objects"),
+    (b'[{"id": "x"', "not valid JSON: Expecting"),
+    ("[]".encode("utf-16"), "not valid JSON: 'utf-8' codec can't decode"),
+    (None, "no such registry file"),  # or click's word for it, for a FILE argument that must exist
+])
+def test_a_broken_registry_file_is_refused_by_every_command_that_reads_one(tmp_path, content, error):
+    """One reader for every registry file (crawler/registry.py read_entries): the crawl, the queue and the
+    registry's own commands say what is wrong with the file and touch nothing."""
+    registry = tmp_path / "portals.json"
+    if content is not None:
+        registry.write_bytes(content)
+    for command in (["crawl", "--portals", registry, "--data", tmp_path / "data"],
+                    ["enqueue", "--redis", "redis://127.0.0.1:9/0", "--portals", registry],
+                    ["portals", "check", "--portals", registry],
+                    ["portals", "add", registry, "--portals", tmp_path / "other.json"]):
+        result = govarchive(*command, check=False)
+        refused = f"{registry}: {error}" in result.stderr or (content is None and "does not exist" in result.stderr)
+        assert result.returncode != 0 and refused, (command, result.stderr)
+    assert not (tmp_path / "data").exists() and not (tmp_path / "other.json").exists()

@@ -77,7 +77,8 @@ def discover(url, depth, allow, output, overrides):
               show_default=True, help="Registry file to add to (created if missing).")
 def add(file, registry):
     """Merge the reviewed entries of FILE (from `portals discover`) into a registry: no duplicate ids or hosts."""
-    from crawler.registry_review import format_registry, merge, read_entries
+    from crawler.registry import read_entries
+    from crawler.registry_review import format_registry, merge
 
     try:
         proposed = read_entries(file)
@@ -103,7 +104,8 @@ def check(registry, offline, timeout):
     """Validate a registry: format, duplicate ids and hosts, and start URLs that do not answer (with why).
 
     Exits 1 when there is a problem."""
-    from crawler.registry_review import check_entries, check_reachable, read_entries
+    from crawler.registry import read_entries
+    from crawler.registry_review import check_entries, check_reachable
     from crawler.settings import USER_AGENT
 
     try:
