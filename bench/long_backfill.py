@@ -8,7 +8,8 @@ budget and the URL-trap limit raised past the portal's size (their defaults stop
 5,000 pages and a list at 100 pages). Every second the memory of the whole process tree is sampled
 (bench/process_tree.py: the crawl, its extraction workers and their forkserver): the sum of RSS (pages the
 processes share counted once per process, an upper bound) and of PSS (each page once), and the crawl
-process's own RSS. Printed: the curve against pages fetched, and whether it stays flat and under 300 MB.
+process's own RSS. Printed: the reports archived of those served, the curve against pages fetched, and whether
+it stays flat and under 300 MB.
 
 With ``--queue`` the same portal is crawled the distributed way: a Redis of its own, ``govarchive enqueue``,
 then ``govarchive writer`` and one ``govarchive worker`` (the tree then holds Redis, the writer, the worker and
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -87,9 +89,13 @@ def main(argv: list[str] | None = None) -> int:
                 if writer:
                     writer.wait()
         reap_all()
+        with sqlite3.connect(Path(tmp) / "archive.db") as conn:
+            archived = conn.execute("select count(*) from reports where is_latest = 1").fetchone()[0]
+        served = len(portals.extra_reports)
     samples = [sample for sample in sampler.samples if crawl.pid in sample.rss]  # while the crawl ran
     crawl_pids = {pid for pid, name in sampler.processes.items() if name == "crawl"}
     print(summary.strip())
+    print(f"reports archived: {archived:,} of the {served:,} served")
     print(tabulate(curve(samples, crawl_pids, args.rows), tablefmt="github",
                    headers=["pages fetched", "s", "tree RSS MB", "tree PSS MB", "crawl process RSS MB"]))
     samples = [sample for sample in samples if sample.probe < samples[-1].probe]  # still fetching
