@@ -11,8 +11,9 @@ import socket
 import ssl
 import urllib.error
 import urllib.request
-import urllib.robotparser
 from concurrent.futures import ThreadPoolExecutor
+
+from scrapy.robotstxt import ProtegoRobotParser
 
 from crawler.discovery import home_url
 from crawler.registry import RegistryError, netloc_of, portal_from_dict
@@ -97,13 +98,12 @@ def _hosts(entry: dict) -> tuple[str, ...]:
 def probe(url: str, hosts, user_agent: str, timeout: float = 15) -> str | None:
     """Why a crawl could not start at ``url`` (None when it can): robots.txt forbids it, no answer, an
     HTTP error, a redirect off the portal's ``hosts``. One robots.txt request and one GET, as the crawl's
-    User-Agent."""
+    User-Agent. robots.txt is read by the crawl's parser (Scrapy's default, Protego: the longest matching rule
+    wins, ``*`` and ``$`` are patterns), so the check and the crawl agree on what it allows."""
     robots_url = home_url(url) + "robots.txt"
     try:
         with _open(robots_url, user_agent, timeout) as answer:
-            parser = urllib.robotparser.RobotFileParser(robots_url)
-            parser.parse(answer.read(500_000).decode("utf-8", "replace").splitlines())
-            if not parser.can_fetch(user_agent, url):
+            if not ProtegoRobotParser(answer.read(500_000), None).allowed(url, user_agent):
                 return "disallowed by robots.txt"
     except urllib.error.HTTPError:
         pass  # no robots.txt: everything allowed

@@ -8,13 +8,15 @@ nothing else; the entries it proposes must crawl as they are.
 
 from __future__ import annotations
 
+import http.server
 import json
+import threading
 
 import pytest
 
 from crawler import discovery
 from crawler.registry import netloc_of
-from crawler.registry_review import check_entries, merge
+from crawler.registry_review import check_entries, merge, probe
 from crawler.settings import USER_AGENT
 from tests.conftest import LOOPBACK_SETTINGS, govarchive
 from tests.portal_crawl import crawl
@@ -190,3 +192,43 @@ def test_a_broken_registry_file_is_refused_by_every_command_that_reads_one(tmp_p
         refused = f"{registry}: {error}" in result.stderr or (content is None and "does not exist" in result.stderr)
         assert result.returncode != 0 and refused, (command, result.stderr)
     assert not (tmp_path / "data").exists() and not (tmp_path / "other.json").exists()
+
+
+ROBOTS_TXT = b"""User-agent: *
+Disallow: /zwgk/
+Allow: /zwgk/zfxxgknb/
+Allow: /xxgk/
+Disallow: /xxgk/*.jsp$
+"""
+
+
+class _RobotsHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - http.server's name
+        body = ROBOTS_TXT if self.path == "/robots.txt" else b"<html><body>page</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("path, problem", [
+    ("/zwgk/zfxxgknb/", None),  # the longer Allow wins, though a Disallow comes first
+    ("/xxgk/list.jsp", "disallowed by robots.txt"),  # a pattern: the longer Disallow wins
+    ("/xxgk/index.html", None),
+    ("/zwgk/index.html", "disallowed by robots.txt"),
+])
+def test_check_reads_robots_txt_as_the_crawl_does(path, problem):
+    """``portals check`` says a start URL is disallowed exactly when the crawl's robots.txt parser (Scrapy's
+    Protego: longest match, ``*`` and ``$`` patterns) would skip it; Python's own parser takes the first rule
+    that matches and reads patterns literally, and got both of the first two wrong."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RobotsHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host = f"127.0.0.1:{server.server_address[1]}"
+        assert probe(f"http://{host}{path}", (host,), USER_AGENT, timeout=5) == problem
+    finally:
+        server.shutdown()
+        server.server_close()
