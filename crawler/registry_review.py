@@ -95,20 +95,13 @@ def _hosts(entry: dict) -> tuple[str, ...]:
 # -- start URLs that answer --------------------------------------------------------------------------
 
 
-def probe(url: str, hosts, user_agent: str, timeout: float = 15) -> str | None:
+def probe(url: str, hosts, user_agent: str, timeout: float = 15, robots: bool = True) -> str | None:
     """Why a crawl could not start at ``url`` (None when it can): robots.txt forbids it, no answer, an
-    HTTP error, a redirect off the portal's ``hosts``. One robots.txt request and one GET, as the crawl's
-    User-Agent. robots.txt is read by the crawl's parser (Scrapy's default, Protego: the longest matching rule
-    wins, ``*`` and ``$`` are patterns), so the check and the crawl agree on what it allows."""
-    robots_url = home_url(url) + "robots.txt"
-    try:
-        with _open(robots_url, user_agent, timeout) as answer:
-            if not ProtegoRobotParser(answer.read(500_000), None).allowed(url, user_agent):
-                return "disallowed by robots.txt"
-    except urllib.error.HTTPError:
-        pass  # no robots.txt: everything allowed
-    except (urllib.error.URLError, OSError) as exc:
-        return _reason(exc, timeout)
+    HTTP error, a redirect off the portal's ``hosts``. One robots.txt request (none when ``robots`` is False:
+    the registry's ``"robots": false``, a portal whose crawl ignores it) and one GET, as the crawl's User-Agent."""
+    problem = _robots_problem(url, user_agent, timeout) if robots else None
+    if problem:
+        return problem
     try:
         with _open(url, user_agent, timeout) as answer:
             final = answer.geturl()
@@ -118,6 +111,21 @@ def probe(url: str, hosts, user_agent: str, timeout: float = 15) -> str | None:
         return _reason(exc, timeout)
     if netloc_of(final) not in hosts:
         return f"redirects to {final}, outside its hosts {list(hosts)}"
+    return None
+
+
+def _robots_problem(url: str, user_agent: str, timeout: float) -> str | None:
+    """"disallowed by robots.txt", or why its host did not answer; None when robots.txt allows ``url`` or there
+    is none. Read by the crawl's parser (Scrapy's default, Protego: the longest matching rule wins, ``*`` and
+    ``$`` are patterns), so the check and the crawl agree on what it allows."""
+    try:
+        with _open(home_url(url) + "robots.txt", user_agent, timeout) as answer:
+            if not ProtegoRobotParser(answer.read(500_000), None).allowed(url, user_agent):
+                return "disallowed by robots.txt"
+    except urllib.error.HTTPError:
+        pass  # no robots.txt: everything allowed
+    except (urllib.error.URLError, OSError) as exc:
+        return _reason(exc, timeout)
     return None
 
 
@@ -150,7 +158,7 @@ def check_reachable(entries: list[dict], user_agent: str, timeout: float = 15, w
 
     def one(portal):
         return [(portal.id, f"{url}: {reason}") for url in portal.start_urls
-                if (reason := probe(url, portal.hosts, user_agent, timeout))]
+                if (reason := probe(url, portal.hosts, user_agent, timeout, portal.robots))]
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return [problem for problems in pool.map(one, portals) for problem in problems]

@@ -214,13 +214,14 @@ class _RobotsHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.parametrize("path, problem", [
-    ("/zwgk/zfxxgknb/", None),  # the longer Allow wins, though a Disallow comes first
-    ("/xxgk/list.jsp", "disallowed by robots.txt"),  # a pattern: the longer Disallow wins
-    ("/xxgk/index.html", None),
-    ("/zwgk/index.html", "disallowed by robots.txt"),
+@pytest.mark.parametrize("path, robots, problem", [
+    ("/zwgk/zfxxgknb/", True, None),  # the longer Allow wins, though a Disallow comes first
+    ("/xxgk/list.jsp", True, "disallowed by robots.txt"),  # a pattern: the longer Disallow wins
+    ("/xxgk/index.html", True, None),
+    ("/zwgk/index.html", True, "disallowed by robots.txt"),
+    ("/zwgk/index.html", False, None),  # "robots": false in the registry: the crawl ignores robots.txt
 ])
-def test_check_reads_robots_txt_as_the_crawl_does(path, problem):
+def test_check_reads_robots_txt_as_the_crawl_does(path, robots, problem):
     """``portals check`` says a start URL is disallowed exactly when the crawl's robots.txt parser (Scrapy's
     Protego: longest match, ``*`` and ``$`` patterns) would skip it; Python's own parser takes the first rule
     that matches and reads patterns literally, and got both of the first two wrong."""
@@ -228,7 +229,7 @@ def test_check_reads_robots_txt_as_the_crawl_does(path, problem):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         host = f"127.0.0.1:{server.server_address[1]}"
-        assert probe(f"http://{host}{path}", (host,), USER_AGENT, timeout=5) == problem
+        assert probe(f"http://{host}{path}", (host,), USER_AGENT, timeout=5, robots=robots) == problem
     finally:
         server.shutdown()
         server.server_close()
