@@ -125,8 +125,9 @@ SPIDER_MIDDLEWARES = {
     # Nightly runs: start from remembered listings, skip held reports not due for a re-check.
     "spiders.incremental.IncrementalMiddleware": 600,
     # Off: each spider middleware wraps every callback's output in async generators of its own, and these two
-    # do nothing here (8% of a crawl's CPU on the bulk portal). The spider counts its own navigation depth
-    # (PORTAL_MAX_DEPTH) and sets no DEPTH_LIMIT; the other warns of meta keys copied between requests.
+    # do nothing here (8% of the CPU of a crawl of bench.throughput's portals). The spider counts its own
+    # navigation depth (PORTAL_MAX_DEPTH) and sets no DEPTH_LIMIT; the other warns of meta keys copied between
+    # requests.
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
