@@ -97,15 +97,22 @@ def restart_redis(server, run, data) -> None:
     server.restart(down_for=3)
 
 
-def kill_the_writer(server, run, data) -> None:
-    """SIGKILL the writer once it has stored a report, and start another."""
+def kill_the_writer(server, run, data) -> dict:
+    """SIGKILL the writer once it has stored a report; once the crawl has sent results no writer applied (as
+    ``govarchive queue`` says), start another."""
     deadline = time.monotonic() + 30
     while not sqlite_utils.Database(data / "archive.db")["reports"].count:
         assert time.monotonic() < deadline, "the writer stored no report"
         time.sleep(0.05)
     run["writer"].send_signal(signal.SIGKILL)
     run["writer"].wait()
+    at_kill = waiting = queue_status(server.url)["results_waiting"]
+    deadline = time.monotonic() + 15
+    while waiting <= at_kill and time.monotonic() < deadline:
+        time.sleep(0.2)
+        waiting = queue_status(server.url)["results_waiting"]
     run["writer"] = start("writer", "--redis", server.url, "--data", data, "--until-empty")
+    return {"results waiting": (at_kill, waiting)}
 
 
 def stop_the_crawl(server, run, data) -> None:
@@ -183,11 +190,19 @@ def test_every_portal_is_crawled_and_every_report_stored_once(run, fleet, reques
     assert run["before"] < run["served"]  # the fault struck while pages were being fetched
     status = run["status"]
     assert (status["pending"], status["in_flight"], status["done"], status["failed"]) == (0, 0, PORTALS, 0)
+    assert status["results_waiting"] == 0  # every result applied
     db = sqlite_utils.Database(run["data"] / "archive.db")
     served = {r.url for r in fleet.extra_reports if r.portal_id in run["portals"]}
     latest = [row["url"] for row in db.query("select url from reports where is_latest = 1")]
     assert sorted(latest) == sorted(served) and db["reports"].count == len(served)
     assert_verified(run["data"])
+
+
+def test_results_wait_in_redis_while_no_writer_runs(writer_killed):
+    """``govarchive queue`` counts the results no writer has applied: they grew while none ran, and the next
+    writer applied every one (none waiting at the end: the test above)."""
+    at_kill, later = writer_killed["results waiting"]
+    assert later > at_kill
 
 
 def test_a_stopped_worker_hands_its_portals_back_and_leaves_no_process(worker_stopped):

@@ -126,8 +126,8 @@ def writer(redis_url, namespace, data_dir, until_empty):
 @redis_option
 @format_option(choices=("table", "json"))
 def queue_status(redis_url, namespace, fmt):
-    """Portals pending, in flight (by worker, since when), done and failed (each with why); the writer and the
-    workers running."""
+    """Portals pending, in flight (by worker, since when), done and failed (each with why); the results waiting
+    for the writer; the writer and the workers running."""
     queue = _queue(redis_url, namespace)
     counts, in_flight, failed, writer = queue.counts(), queue.in_flight(), queue.failed_portals(), queue.writer()
     held = Counter(row["worker"] for row in in_flight)
@@ -137,7 +137,7 @@ def queue_status(redis_url, namespace, fmt):
                    "failed_portals": failed})
         return
     click.echo(f"{counts['pending']} pending, {counts['in_flight']} in flight, {counts['done']} done, "
-               f"{counts['failed']} failed")
+               f"{counts['failed']} failed; {counts['results_waiting']} results waiting for the writer")
     click.echo(f"writer: {writer}" if writer else "no writer runs: workers take no portal until one does")
     click.echo(f"{len(workers)} worker(s) running" if workers else "no worker runs")
     for rows, columns in ((workers, WORKER_COLUMNS), (in_flight, IN_FLIGHT_COLUMNS), (failed, FAILED_COLUMNS)):

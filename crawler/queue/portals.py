@@ -161,15 +161,17 @@ class PortalQueue:
 
     def counts(self) -> dict:
         """``pending`` (not handed out yet, or handed back) and ``in_flight`` (leased) entries; portals whose
-        latest crawl from the queue is ``done``, or ``failed``."""
+        latest crawl from the queue is ``done``, or ``failed``; ``results_waiting``: the workers' results the
+        writer has not applied yet (it deletes each once applied), which grow while no writer runs."""
         self.ensure_group()
         pipe = self.client.pipeline()  # one transaction: the figures agree with each other
         pipe.xinfo_groups(self.keys.portals)
         pipe.xpending_range(self.keys.portals, WORKERS, min="-", max="+", count=10_000, idle=HANDED_BACK_MS)
-        pipe.xlen(self.keys.portals).hlen(self.keys.done).hlen(self.keys.failed)
-        groups, handed_back, entries, done, failed = pipe.execute()
+        pipe.xlen(self.keys.portals).hlen(self.keys.done).hlen(self.keys.failed).xlen(self.keys.results)
+        groups, handed_back, entries, done, failed, results = pipe.execute()
         leased = next(group for group in groups if group["name"] == WORKERS)["pending"] - len(handed_back)
-        return {"pending": entries - leased, "in_flight": leased, "done": done, "failed": failed}
+        return {"pending": entries - leased, "in_flight": leased, "done": done, "failed": failed,
+                "results_waiting": results}
 
     def is_empty(self) -> bool:
         """Nothing pending and nothing in flight."""
