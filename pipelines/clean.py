@@ -256,7 +256,8 @@ def parse_html(html: str):
 
 
 def _html_elements(root):
-    """A copy of ``root`` made of lxml.html's element classes, the only tree trafilatura takes as such."""
+    """A copy of ``root`` made of lxml.html's element classes: trafilatura takes a tree only as such (any
+    other object it wants as HTML text, which it would parse again)."""
     copied = lxml.html.Element(root.tag, dict(root.attrib))
     copied.text = root.text
     copied.extend(list(copy.deepcopy(root)))  # moves the copy's children, their tails with them

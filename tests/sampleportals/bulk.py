@@ -110,4 +110,3 @@ def distinct_docids(articles) -> None:
         while article.docid in taken:
             article.docid = str(int(article.docid) + 1)
         taken.add(article.docid)
-
