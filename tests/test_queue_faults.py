@@ -41,7 +41,7 @@ from crawler.queue.keys import WORKERS, WRITERS, Keys, connect, ensure_group
 from crawler.queue.portals import MAX_DELIVERIES, PortalQueue
 from crawler.queue.worker import Worker
 from tests.conftest import TEST_SETTINGS, assert_verified, govarchive
-from tests.redis_server import RedisServer
+from tests.redis_server import RedisServer, redis_server
 from tests.sampleportals import SamplePortals
 from tests.test_distributed import queue_status, start, wait_all
 
@@ -54,6 +54,21 @@ SLOW = ["-s", "DOWNLOAD_DELAY=0.3", "-s", "AUTOTHROTTLE_START_DELAY=0.3"]
 def fleet():
     with SamplePortals(group="fleet") as portals:
         yield portals
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A redis-server of the test's own, stopped after it."""
+    with redis_server(tmp_path / "redis") as url:
+        yield url
+
+
+@pytest.fixture
+def one_portal(fleet, tmp_path):
+    """A registry file of the fleet's first portal."""
+    registry = tmp_path / "portals.json"
+    registry.write_text(json.dumps(json.loads(fleet.write_registry(tmp_path / "fleet.json").read_text())[:1]))
+    return registry
 
 
 def start_worker(server, data, lease=LEASE):
@@ -229,77 +244,63 @@ def test_a_stalled_worker_leaves_the_portals_taken_over_to_their_new_holder(work
             if not worker["worker"].endswith(stalled["name"])] == [PORTALS]
 
 
-def test_a_refresh_keeps_only_the_leases_still_held(tmp_path):
+def test_a_refresh_keeps_only_the_leases_still_held(redis_url):
     """A worker that stalled past its lease time refreshes its leases: those another worker took over (and
     one it has finished since) are not taken back, but returned; the one still its own is young again."""
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    try:
-        client, keys = connect(server.url), Keys()
-        PortalQueue(client, keys).enqueue([{"id": f"portal{i}"} for i in range(3)], "nightly")
-        stalled = PortalQueue(client, keys, "stalled", lease_seconds=1)
-        leases = stalled.lease(3)
-        time.sleep(1.2)
-        other = PortalQueue(client, keys, "other", lease_seconds=1)
-        first, second = other.lease(2)
-        other.ack(first, {"portal": first.portal["id"]})
-        taken = stalled.refresh(leases)
-        held = {row["message_id"]: (row["consumer"], row["time_since_delivered"]) for row in
-                client.xpending_range(keys.portals, WORKERS, min="-", max="+", count=10)}
-    finally:
-        server.stop()
+    client, keys = connect(redis_url), Keys()
+    PortalQueue(client, keys).enqueue([{"id": f"portal{i}"} for i in range(3)], "nightly")
+    stalled = PortalQueue(client, keys, "stalled", lease_seconds=1)
+    leases = stalled.lease(3)
+    time.sleep(1.2)
+    other = PortalQueue(client, keys, "other", lease_seconds=1)
+    first, second = other.lease(2)
+    other.ack(first, {"portal": first.portal["id"]})
+    taken = stalled.refresh(leases)
+    held = {row["message_id"]: (row["consumer"], row["time_since_delivered"]) for row in
+            client.xpending_range(keys.portals, WORKERS, min="-", max="+", count=10)}
+
     assert [lease.entry for lease in taken] == [first.entry, second.entry] == [lease.entry for lease in leases[:2]]
     assert list(held) == [second.entry, leases[2].entry]
     assert held[second.entry][0] == "other" and held[leases[2].entry][0] == "stalled"
     assert held[leases[2].entry][1] < 500  # milliseconds: refreshed
 
 
-def test_a_portal_whose_crawl_cannot_run_is_given_up(fleet, tmp_path):
-    registry = tmp_path / "portals.json"
-    registry.write_text(json.dumps(json.loads(fleet.write_registry(tmp_path / "fleet.json").read_text())[:1]))
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    writer = start("writer", "--redis", server.url, "--data", tmp_path)  # a crawl asks it what the archive holds
+def test_a_portal_whose_crawl_cannot_run_is_given_up(one_portal, redis_url, tmp_path):
+    writer = start("writer", "--redis", redis_url, "--data", tmp_path)  # a crawl asks it what the archive holds
     try:
-        govarchive("enqueue", "--redis", server.url, "--portals", registry, "--mode", "backfill")
+        govarchive("enqueue", "--redis", redis_url, "--portals", one_portal, "--mode", "backfill")
         # a setting the extraction pipeline refuses: every crawl of the portal stops before it starts
-        govarchive("worker", "--redis", server.url, "--data", tmp_path, "--until-empty", "--lease", "2",
+        govarchive("worker", "--redis", redis_url, "--data", tmp_path, "--until-empty", "--lease", "2",
                    "-s", "EXTRACT_PROCESSES=many", timeout=120)
-        status = queue_status(server.url)
-        table = govarchive("queue", "--redis", server.url).stdout
+        status = queue_status(redis_url)
+        table = govarchive("queue", "--redis", redis_url).stdout
     finally:
         writer.terminate()
         writer.wait()
-        server.stop()
     assert (status["pending"], status["in_flight"], status["done"], status["failed"]) == (0, 0, 0, 1)
     (failed,) = status["failed_portals"]
-    assert failed["portal"] == json.loads(registry.read_text())[0]["id"] and failed["deliveries"] == MAX_DELIVERIES
+    assert failed["portal"] == json.loads(one_portal.read_text())[0]["id"] and failed["deliveries"] == MAX_DELIVERIES
     assert failed["reason"] == f"the crawl did not finish (exit 2) in {MAX_DELIVERIES} deliveries"
     assert failed["reason"] in table and failed["portal"] in table
 
 
-def test_workers_take_no_portal_while_no_writer_runs(fleet, tmp_path):
+def test_workers_take_no_portal_while_no_writer_runs(one_portal, redis_url, tmp_path):
     """Without a writer a crawl could not start (it asks the writer what the archive holds) and would use up
     the portal's deliveries: the worker waits for one."""
-    registry = tmp_path / "portals.json"
-    registry.write_text(json.dumps(json.loads(fleet.write_registry(tmp_path / "fleet.json").read_text())[:1]))
-    server = RedisServer(tmp_path / "redis")
-    server.start()
     worker = writer = None
     try:
-        govarchive("enqueue", "--redis", server.url, "--portals", registry, "--mode", "backfill")
-        worker = start("worker", "--redis", server.url, "--data", tmp_path, "--until-empty", *TEST_SETTINGS)
+        govarchive("enqueue", "--redis", redis_url, "--portals", one_portal, "--mode", "backfill")
+        worker = start("worker", "--redis", redis_url, "--data", tmp_path, "--until-empty", *TEST_SETTINGS)
         time.sleep(5)
-        waiting = queue_status(server.url)
-        writer = start("writer", "--redis", server.url, "--data", tmp_path, "--until-empty")
+        waiting = queue_status(redis_url)
+        writer = start("writer", "--redis", redis_url, "--data", tmp_path, "--until-empty")
         wait_all(writer, [worker])
-        after = queue_status(server.url)
+        after = queue_status(redis_url)
     finally:
         for process in (worker, writer):
             if process:
                 process.kill()
                 process.wait()
-        server.stop()
     assert worker.returncode == writer.returncode == 0
     assert (waiting["pending"], waiting["in_flight"], waiting["writer"]) == (1, 0, None)
     (running,) = waiting["workers"]  # waiting, it is listed all the same
@@ -309,62 +310,48 @@ def test_workers_take_no_portal_while_no_writer_runs(fleet, tmp_path):
     assert after["workers"] == []  # gone once it exited
 
 
-def test_a_crawl_that_finds_no_writer_hands_its_portal_back_uncounted(fleet, tmp_path):
+def test_a_crawl_that_finds_no_writer_hands_its_portal_back_uncounted(one_portal, redis_url, tmp_path):
     """The writer went while the crawl waited for its answer: the crawl cannot start, and its portal, not at
     fault, is handed back without using up a delivery."""
-    registry = tmp_path / "portals.json"
-    registry.write_text(json.dumps(json.loads(fleet.write_registry(tmp_path / "fleet.json").read_text())[:1]))
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    try:
-        govarchive("enqueue", "--redis", server.url, "--portals", registry, "--mode", "backfill")
-        client, keys = connect(server.url), Keys()
-        client.set(keys.writer, "gone-soon", ex=2)  # seen by the worker, gone before it answers
-        worker = Worker(client, keys, server.url, tmp_path, lease_seconds=60, state_timeout=3)
-        exit_code = worker.crawl("backfill", worker.queue.lease(1))
-        status = queue_status(server.url)
-        (entry,) = client.xpending_range(keys.portals, WORKERS, min="-", max="+", count=10)
-    finally:
-        server.stop()
+    govarchive("enqueue", "--redis", redis_url, "--portals", one_portal, "--mode", "backfill")
+    client, keys = connect(redis_url), Keys()
+    client.set(keys.writer, "gone-soon", ex=2)  # seen by the worker, gone before it answers
+    worker = Worker(client, keys, redis_url, tmp_path, lease_seconds=60, state_timeout=3)
+    exit_code = worker.crawl("backfill", worker.queue.lease(1))
+    status = queue_status(redis_url)
+    (entry,) = client.xpending_range(keys.portals, WORKERS, min="-", max="+", count=10)
+
     assert exit_code == EXIT_NO_WRITER
     assert (status["pending"], status["in_flight"], status["failed"]) == (1, 0, 0)
     assert entry["times_delivered"] == 0  # the next lease makes it 1
 
 
-def test_a_dead_workers_portals_are_taken_over_behind_many_live_leases(tmp_path):
+def test_a_dead_workers_portals_are_taken_over_behind_many_live_leases(redis_url):
     """A fleet of workers holds more leases than a lease call looks at with XAUTOCLAIM (ten times its count:
     40 for a batch of 4): the dead worker's leases, behind them, are taken over all the same."""
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    try:
-        client, keys = connect(server.url), Keys()
-        PortalQueue(client, keys).enqueue([{"id": f"portal{i:02d}"} for i in range(60)], "nightly")
-        live, dead = (PortalQueue(client, keys, name, lease_seconds=2) for name in ("live", "dead"))
-        held, lost = live.lease(50), dead.lease(10)
-        time.sleep(2.5)
-        live.refresh(held)  # alive: its leases are young again, the dead one's have run out
-        taken = PortalQueue(client, keys, "other", lease_seconds=2).lease(4)
-    finally:
-        server.stop()
+    client, keys = connect(redis_url), Keys()
+    PortalQueue(client, keys).enqueue([{"id": f"portal{i:02d}"} for i in range(60)], "nightly")
+    live, dead = (PortalQueue(client, keys, name, lease_seconds=2) for name in ("live", "dead"))
+    held, lost = live.lease(50), dead.lease(10)
+    time.sleep(2.5)
+    live.refresh(held)  # alive: its leases are young again, the dead one's have run out
+    taken = PortalQueue(client, keys, "other", lease_seconds=2).lease(4)
+
     assert [lease.entry for lease in taken] == [lease.entry for lease in lost[:4]]
     assert [lease.deliveries for lease in taken] == [2] * 4
 
 
-def test_a_portal_already_queued_is_not_queued_again(fleet, tmp_path):
+def test_a_portal_already_queued_is_not_queued_again(fleet, redis_url, tmp_path):
     """A nightly enqueue while the last night's crawl of a portal is still pending or in flight: two crawls of
     one portal at once would double what its host is asked for."""
     registry = tmp_path / "portals.json"
     portals = json.loads(fleet.write_registry(tmp_path / "fleet.json").read_text())[:3]
     registry.write_text(json.dumps(portals[:2]))
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    try:
-        first = govarchive("enqueue", "--redis", server.url, "--portals", registry, "--mode", "backfill").stdout
-        registry.write_text(json.dumps(portals))
-        second = govarchive("enqueue", "--redis", server.url, "--portals", registry).stdout
-        status = queue_status(server.url)
-    finally:
-        server.stop()
+    first = govarchive("enqueue", "--redis", redis_url, "--portals", registry, "--mode", "backfill").stdout
+    registry.write_text(json.dumps(portals))
+    second = govarchive("enqueue", "--redis", redis_url, "--portals", registry).stdout
+    status = queue_status(redis_url)
+
     assert first.startswith("queued 2 portal(s) for a backfill crawl")
     assert second.splitlines()[0].startswith("queued 1 portal(s) for a nightly crawl")
     assert second.splitlines()[1] == (f"2 already queued (2 backfill), not queued again: "
@@ -379,15 +366,13 @@ def test_a_command_that_finds_no_redis_says_so_in_one_line():
                                                   "Error 111 connecting to 127.0.0.1:1. Connection refused."]
 
 
-def test_results_handed_to_the_writer_unawares_are_applied(tmp_path):
+def test_results_handed_to_the_writer_unawares_are_applied(redis_url, tmp_path):
     """A reply lost with its connection leaves messages pending on the writer that it never saw: it reads them
     once nothing new comes. Here a transaction adds a message and hands it to the writer's name at once (the
     writer, blocked on new messages, is not woken)."""
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    writer = start("writer", "--redis", server.url, "--data", tmp_path)
+    writer = start("writer", "--redis", redis_url, "--data", tmp_path)
     try:
-        client, keys = connect(server.url), Keys()
+        client, keys = connect(redis_url), Keys()
         ensure_group(client, keys.results, WRITERS)
         time.sleep(1)  # the writer waits for new messages
         body = {"key": "lost-reply", "mode": "backfill", "started_at": "2026-12-04T00:00:00Z"}
@@ -401,12 +386,11 @@ def test_results_handed_to_the_writer_unawares_are_applied(tmp_path):
     finally:
         writer.terminate()
         writer.wait()
-        server.stop()
     db = sqlite_utils.Database(tmp_path / "archive.db")
     assert [row["run_key"] for row in db.query("select run_key from crawls")] == ["lost-reply"]
 
 
-def test_a_writer_brings_up_to_date_the_search_index_its_predecessor_left_behind(crawled_archive, tmp_path):
+def test_a_writer_brings_up_to_date_the_search_index_its_predecessor_left_behind(crawled_archive, redis_url, tmp_path):
     """A writer killed after it stored reports and before it indexed them: the next one indexes them, even with
     nothing left to apply (Datasette reads the index as it is)."""
     data = tmp_path / "data"
@@ -415,10 +399,6 @@ def test_a_writer_brings_up_to_date_the_search_index_its_predecessor_left_behind
     db.execute("delete from reports_fts_info")  # as if the last reports had been stored after the index
     db.conn.commit()
     assert not index_is_current(db)
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    try:
-        govarchive("writer", "--redis", server.url, "--data", data, "--until-empty", timeout=120)
-    finally:
-        server.stop()
+    govarchive("writer", "--redis", redis_url, "--data", data, "--until-empty", timeout=120)
+
     assert index_is_current(sqlite_utils.Database(data / "archive.db"))
